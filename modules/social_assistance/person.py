@@ -1,0 +1,483 @@
+# This file is part of 莘情照护.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+import datetime as dt
+
+from dateutil.relativedelta import relativedelta
+from sql import Null
+from sql.operators import Exists
+
+from trytond.i18n import gettext
+from trytond.model import (
+    Index, ModelSQL, ModelView, Unique, Workflow, fields)
+from trytond.model.exceptions import ValidationError
+from trytond.pool import Pool
+from trytond.pyson import Eval, If
+from trytond.transaction import Transaction
+
+from . import identity
+
+SUPPORT_MODES = [
+    ('scattered', "Scattered Support"),
+    ('centralized', "Centralized Support"),
+    ]
+CATEGORIES = [
+    ('elderly', "Elderly"),
+    ('minor', "Minor"),
+    ('disabled', "Disabled"),
+    ]
+SELF_CARE_LEVELS = [
+    (None, ""),
+    ('capable', "Capable of Self-Care"),
+    ('partial', "Partially Lost Self-Care"),
+    ('none', "Completely Lost Self-Care"),
+    ]
+STATES = [
+    ('active', "Active"),
+    ('suspended', "Suspended"),
+    ('terminated', "Terminated"),
+    ]
+TERMINATION_REASONS = [
+    (None, ""),
+    ('death', "Death"),
+    ('no_longer_eligible', "No Longer Eligible"),
+    ('moved', "Moved Away"),
+    ('other', "Other"),
+    ]
+ADULT_AGE = 18
+
+
+def check_id_number(number, field_string, record_name):
+    "Raise a ValidationError naming what is wrong with the identity number"
+    reason = identity.identity_error(number)
+    if reason:
+        raise ValidationError(gettext(
+                'social_assistance.msg_id_number_' + reason,
+                number=number, field=field_string, record=record_name))
+
+
+class MaskedIdNumberMixin:
+    "Show identity numbers masked to users outside the registry group"
+    __slots__ = ()
+
+    @classmethod
+    def _mask_id_numbers(cls):
+        "Whether the current user sees identity numbers masked"
+        pool = Pool()
+        ModelData = pool.get('ir.model.data')
+        User = pool.get('res.user')
+        transaction = Transaction()
+        if not transaction.user:
+            return False
+        registry = ModelData.get_id('social_assistance', 'group_registry')
+        return registry not in User.get_groups()
+
+    @classmethod
+    def read(cls, ids, fields_names):
+        result = super().read(ids, fields_names)
+        transaction = Transaction()
+        # Only reads coming from outside (RPC) are masked: the server's own
+        # code needs the real numbers
+        if (transaction.check_access and 'id_number' in fields_names
+                and cls._mask_id_numbers()):
+            for row in result:
+                row['id_number'] = identity.mask(row['id_number'])
+        return result
+
+
+class Person(MaskedIdNumberMixin, Workflow, ModelSQL, ModelView):
+    "Extreme-Poverty Person"
+    __name__ = 'social_assistance.person'
+    _history = True
+
+    _readonly_terminated = {'readonly': Eval('state') == 'terminated'}
+
+    party = fields.Many2One(
+        'party.party', "Party", required=True, ondelete='RESTRICT',
+        readonly=True,
+        help="The party created for the person, used by other documents.")
+    name = fields.Char("Name", required=True, states=_readonly_terminated)
+    id_number = fields.Char(
+        "Identity Number", required=True, size=18, strip=True,
+        states=_readonly_terminated,
+        help="The 18-character citizen identity number (公民身份号码).")
+    birth_date = fields.Date("Birth Date", readonly=True)
+    gender = fields.Selection([
+            (None, ""),
+            ('male', "Male"),
+            ('female', "Female"),
+            ], "Gender", readonly=True)
+    age = fields.Function(
+        fields.Integer("Age"), 'get_age', searcher='search_age')
+    phone = fields.Char("Phone")
+    division = fields.Many2One(
+        'social_assistance.division', "Village or Town", required=True,
+        ondelete='RESTRICT',
+        domain=[('level', 'in', ['town', 'village'])])
+    town = fields.Many2One(
+        'social_assistance.division', "Town", readonly=True,
+        ondelete='RESTRICT')
+    address = fields.Char("Address")
+    latitude = fields.Float(
+        "Latitude", digits=(9, 6),
+        domain=['OR', ('latitude', '=', None),
+            [('latitude', '>=', 3), ('latitude', '<=', 54)]])
+    longitude = fields.Float(
+        "Longitude", digits=(9, 6),
+        domain=['OR', ('longitude', '=', None),
+            [('longitude', '>=', 73), ('longitude', '<=', 136)]])
+    support_mode = fields.Selection(
+        SUPPORT_MODES, "Support Mode", required=True)
+    categories = fields.MultiSelection(CATEGORIES, "Categories")
+    mental_illness = fields.Boolean("Mental Illness")
+    self_care = fields.Selection(
+        SELF_CARE_LEVELS, "Self-Care Ability", readonly=True,
+        help="From the latest done assessment.")
+    assessments = fields.One2Many(
+        'social_assistance.assessment', 'person', "Assessments",
+        readonly=True)
+    guardians = fields.One2Many(
+        'social_assistance.guardian', 'person', "Guardians")
+    needs_guardian = fields.Function(
+        fields.Boolean(
+            "Needs Guardian",
+            help="A minor or a person with mental illness "
+            "without a current guardian."),
+        'get_needs_guardian', searcher='search_needs_guardian')
+    state = fields.Selection(STATES, "State", readonly=True, required=True)
+    start_date = fields.Date(
+        "Start Date", required=True, states=_readonly_terminated,
+        help="The day the person was recognised as eligible.")
+    end_date = fields.Date(
+        "End Date", readonly=True,
+        domain=[If(Eval('end_date'),
+                ('end_date', '>=', Eval('start_date', None)), ())],
+        help="The last eligible day.")
+    death_date = fields.Date(
+        "Death Date", readonly=True,
+        domain=[If(Eval('death_date'),
+                ('death_date', '>=', Eval('start_date', None)), ())])
+    termination_reason = fields.Selection(
+        TERMINATION_REASONS, "Termination Reason", readonly=True,
+        states={'invisible': Eval('state') != 'terminated'})
+    termination_note = fields.Char(
+        "Termination Note", readonly=True,
+        states={'invisible': Eval('state') != 'terminated'})
+    suspensions = fields.One2Many(
+        'social_assistance.person.suspension', 'person', "Suspensions",
+        readonly=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_constraints = [
+            ('id_number_unique', Unique(t, t.id_number),
+                'social_assistance.msg_person_id_number_unique'),
+            ]
+        cls._sql_indexes.update({
+                Index(t, (t.town, Index.Range()), (t.state, Index.Equality())),
+                Index(t, (t.division, Index.Range())),
+                Index(t, (t.name, Index.Similarity())),
+                })
+        cls._order = [('id_number', 'ASC'), ('id', 'ASC')]
+        cls._transitions |= {
+            ('active', 'suspended'),
+            ('suspended', 'active'),
+            ('active', 'terminated'),
+            ('suspended', 'terminated'),
+            }
+        cls._buttons.update({
+                'suspend': {
+                    'invisible': Eval('state') != 'active',
+                    'depends': ['state'],
+                    },
+                'resume': {
+                    'invisible': Eval('state') != 'suspended',
+                    'depends': ['state'],
+                    },
+                'terminate': {
+                    'invisible': Eval('state') == 'terminated',
+                    'depends': ['state'],
+                    },
+                'report_change': {
+                    'invisible': Eval('state') == 'terminated',
+                    'depends': ['state'],
+                    },
+                })
+
+    @staticmethod
+    def default_state():
+        return 'active'
+
+    @staticmethod
+    def default_support_mode():
+        return 'scattered'
+
+    @staticmethod
+    def default_mental_illness():
+        return False
+
+    @staticmethod
+    def default_start_date():
+        return Pool().get('ir.date').today()
+
+    @fields.depends('id_number')
+    def on_change_id_number(self):
+        if self.id_number:
+            self.id_number = identity.compact(self.id_number)
+            if not identity.identity_error(self.id_number):
+                self.birth_date = identity.birth_date(self.id_number)
+                self.gender = identity.gender(self.id_number)
+
+    def get_age(self, name):
+        if self.birth_date:
+            today = Pool().get('ir.date').today()
+            return relativedelta(today, self.birth_date).years
+
+    @classmethod
+    def search_age(cls, name, clause):
+        "Translate an age condition into one on the birth date"
+        _, operator, value = clause
+        if value is None or operator not in {'=', '>=', '<=', '>', '<'}:
+            return [('birth_date', operator, value)]
+        today = Pool().get('ir.date').today()
+        # Born after `oldest` means younger than value + 1 years
+        youngest = today - relativedelta(years=value)
+        oldest = today - relativedelta(years=value + 1)
+        return {
+            '=': [('birth_date', '<=', youngest), ('birth_date', '>', oldest)],
+            '>=': [('birth_date', '<=', youngest)],
+            '>': [('birth_date', '<=', oldest)],
+            '<=': [('birth_date', '>', oldest)],
+            '<': [('birth_date', '>', youngest)],
+            }[operator]
+
+    @classmethod
+    def _needs_guardian_domain(cls):
+        today = Pool().get('ir.date').today()
+        adult_birth = today - relativedelta(years=ADULT_AGE)
+        return [
+            ('state', '!=', 'terminated'),
+            ['OR',
+                ('birth_date', '>', adult_birth),
+                ('mental_illness', '=', True),
+                ],
+            ('guardians', 'not where', [
+                    ('start_date', '<=', today),
+                    ['OR',
+                        ('end_date', '=', None),
+                        ('end_date', '>=', today),
+                        ],
+                    ]),
+            ]
+
+    @classmethod
+    def get_needs_guardian(cls, persons, name):
+        needing = set(map(int, cls.search([
+                        ('id', 'in', [p.id for p in persons]),
+                        ] + cls._needs_guardian_domain())))
+        return {p.id: p.id in needing for p in persons}
+
+    @classmethod
+    def search_needs_guardian(cls, name, clause):
+        _, operator, value = clause
+        domain = cls._needs_guardian_domain()
+        if (operator == '=') == bool(value):
+            return domain
+        return [('id', 'not in', cls.search(domain, query=True))]
+
+    def get_rec_name(self, name):
+        return f'{self.name} ({self.display_id_number})'
+
+    @property
+    def display_id_number(self):
+        if self._mask_id_numbers():
+            return identity.mask(self.id_number)
+        return self.id_number
+
+    @classmethod
+    def search_rec_name(cls, name, clause):
+        _, operator, operand, *extra = clause
+        bool_op = 'AND' if operator.startswith('!') else 'OR'
+        if isinstance(operand, str):
+            number = identity.compact(operand)
+        else:
+            number = operand
+        return [bool_op,
+            ('name', operator, operand, *extra),
+            ('id_number', operator, number, *extra),
+            ]
+
+    @classmethod
+    def preprocess_values(cls, mode, values):
+        pool = Pool()
+        Party = pool.get('party.party')
+        Division = pool.get('social_assistance.division')
+        values = super().preprocess_values(mode, values)
+        if values.get('id_number'):
+            number = identity.compact(values['id_number'])
+            values['id_number'] = number
+            if not identity.identity_error(number):
+                values['birth_date'] = identity.birth_date(number)
+                values['gender'] = identity.gender(number)
+        if values.get('division'):
+            town = Division(values['division']).town()
+            values['town'] = town.id if town else None
+        if mode == 'create' and not values.get('party'):
+            party, = Party.create([{'name': values.get('name')}])
+            values['party'] = party.id
+        return values
+
+    @classmethod
+    def on_modification(cls, mode, persons, field_names=None):
+        pool = Pool()
+        Party = pool.get('party.party')
+        super().on_modification(mode, persons, field_names=field_names)
+        if mode == 'write' and 'name' in field_names:
+            parties = [p.party for p in persons if p.party.name != p.name]
+            for party in parties:
+                party.name = next(p.name for p in persons if p.party == party)
+            Party.save(parties)
+
+    @classmethod
+    def validate_fields(cls, persons, field_names):
+        super().validate_fields(persons, field_names)
+        if field_names & {'id_number'}:
+            for person in persons:
+                check_id_number(
+                    person.id_number, cls.id_number.string, person.name)
+
+    def is_active_on(self, date):
+        "Whether the person is active on the date (DESIGN.md)"
+        if not self.start_date or date < self.start_date:
+            return False
+        if self.end_date and date > self.end_date:
+            return False
+        if self.death_date and date >= self.death_date:
+            return False
+        return not any(s.covers(date) for s in self.suspensions)
+
+    @classmethod
+    def active_on_condition(cls, person, date):
+        """Return a python-sql condition on the person table that holds when
+        the person is active on date (a value or a column)"""
+        Suspension = Pool().get('social_assistance.person.suspension')
+        suspension = Suspension.__table__()
+        suspended = Exists(suspension.select(
+                suspension.id,
+                where=(suspension.person == person.id)
+                & (suspension.from_date <= date)
+                & ((suspension.to_date == Null)
+                    | (suspension.to_date >= date))))
+        return ((person.start_date <= date)
+            & ((person.end_date == Null) | (person.end_date >= date))
+            & ((person.death_date == Null) | (person.death_date > date))
+            & ~suspended)
+
+    @classmethod
+    @Workflow.transition('suspended')
+    def start_suspension(cls, persons, from_date, reason):
+        "Suspend the persons from the date until they are resumed"
+        Suspension = Pool().get('social_assistance.person.suspension')
+        Suspension.save([
+                Suspension(person=p, from_date=from_date, reason=reason)
+                for p in persons])
+
+    @classmethod
+    @Workflow.transition('active')
+    def end_suspension(cls, persons, date):
+        "Resume the persons on the date: the day before is the last suspended"
+        Suspension = Pool().get('social_assistance.person.suspension')
+        to_close = [s for p in persons for s in p.suspensions
+            if not s.to_date]
+        for suspension in to_close:
+            if date <= suspension.from_date:
+                raise ValidationError(gettext(
+                        'social_assistance.msg_resume_before_suspension',
+                        person=suspension.person.rec_name,
+                        date=suspension.from_date))
+            suspension.to_date = date - dt.timedelta(days=1)
+        Suspension.save(to_close)
+
+    @classmethod
+    @Workflow.transition('terminated')
+    def end_eligibility(cls, persons, reason, date, note=None):
+        """Terminate the persons: on death the date is the death date and
+        the day before is the last eligible day, else the date is the last
+        eligible day"""
+        for person in persons:
+            if date < person.start_date:
+                raise ValidationError(gettext(
+                        'social_assistance.msg_termination_before_start',
+                        person=person.rec_name, date=person.start_date))
+        values = {'termination_reason': reason, 'termination_note': note}
+        if reason == 'death':
+            values['death_date'] = date
+            values['end_date'] = date - dt.timedelta(days=1)
+        else:
+            values['end_date'] = date
+        cls.write(persons, values)
+
+    @classmethod
+    @ModelView.button_action('social_assistance.wizard_person_suspend')
+    def suspend(cls, persons):
+        pass
+
+    @classmethod
+    @ModelView.button_action('social_assistance.wizard_person_resume')
+    def resume(cls, persons):
+        pass
+
+    @classmethod
+    @ModelView.button_action('social_assistance.wizard_person_terminate')
+    def terminate(cls, persons):
+        pass
+
+    @classmethod
+    @ModelView.button_action('social_assistance.wizard_person_report_change')
+    def report_change(cls, persons):
+        pass
+
+
+class Suspension(ModelSQL, ModelView):
+    "Suspension Period"
+    __name__ = 'social_assistance.person.suspension'
+    _history = True
+
+    person = fields.Many2One(
+        'social_assistance.person', "Person", required=True,
+        ondelete='CASCADE')
+    from_date = fields.Date("From Date", required=True)
+    to_date = fields.Date(
+        "To Date",
+        domain=[If(Eval('to_date'),
+                ('to_date', '>=', Eval('from_date', None)), ())],
+        help="The last suspended day; empty while suspended.")
+    reason = fields.Char("Reason", required=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_indexes.add(Index(t, (t.person, Index.Range())))
+        cls._order.insert(0, ('from_date', 'DESC'))
+
+    def covers(self, date):
+        return self.from_date <= date and (
+            not self.to_date or date <= self.to_date)
+
+    @classmethod
+    def validate(cls, suspensions):
+        super().validate(suspensions)
+        for suspension in suspensions:
+            for other in suspension.person.suspensions:
+                if other != suspension and suspension.overlaps(other):
+                    raise ValidationError(gettext(
+                            'social_assistance.msg_suspension_overlap',
+                            person=suspension.person.rec_name,
+                            date=other.from_date))
+
+    def overlaps(self, other):
+        far = dt.date.max
+        return (self.from_date <= (other.to_date or far)
+            and other.from_date <= (self.to_date or far))

@@ -1,0 +1,399 @@
+# This file is part of 莘情照护.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""Set-based import of persons rosters (FORMATS.md "persons").
+
+Rows arrive as dictionaries of raw text keyed by field name (the command line
+maps the Chinese column names with `PersonRoster.columns()`).  Each chunk of
+rows is parsed in Python, then looked up and stored with a few SQL statements,
+all inside the caller's transaction: a file is stored whole or not at all.
+"""
+import datetime as dt
+import json
+import os
+import re
+from collections import namedtuple
+from functools import cache
+
+from trytond.i18n import gettext
+from trytond.model import Model
+from trytond.pool import Pool
+from trytond.tools import grouped_slice
+from trytond.transaction import Transaction
+
+from . import identity
+from .sql_tools import insert_many, update_row
+
+CHUNK = 1000
+ImportResult = namedtuple(
+    'ImportResult', ['created', 'updated', 'unchanged', 'rejected'])
+PERSON_FIELDS = ['name', 'phone', 'division', 'town', 'address', 'latitude',
+    'longitude', 'support_mode', 'categories', 'mental_illness', 'start_date',
+    'death_date', 'end_date', 'state', 'termination_reason', 'self_care']
+GUARDIAN_FIELDS = ['name', 'id_number', 'phone', 'relation']
+
+
+class RowError(Exception):
+    "A row cannot be stored; the argument is the reason shown to the user"
+
+
+@cache
+def roster_format():
+    "The persons format: columns, required fields and accepted words"
+    path = os.path.join(os.path.dirname(__file__), 'persons_format.json')
+    with open(path, encoding='utf-8') as file:
+        return json.load(file)
+
+
+def _column(field):
+    return roster_format()['columns'][field][0]
+
+
+def _error(message, field=None, **kwargs):
+    if field:
+        kwargs['column'] = _column(field)
+    return RowError(gettext('social_assistance.' + message, **kwargs))
+
+
+def parse_date(raw, field):
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        raise _error('msg_import_bad_date', field, value=raw)
+
+
+def parse_word(raw, field):
+    words = roster_format()['values'][field]
+    if raw not in words:
+        raise _error('msg_import_unknown_value', field, value=raw,
+            allowed='/'.join(words))
+    return words[raw]
+
+
+def parse_coordinate(raw, field, low, high):
+    try:
+        value = float(raw)
+    except ValueError:
+        value = None
+    if value is None or not (low <= value <= high):
+        raise _error('msg_import_bad_coordinate', field, value=raw,
+            low=low, high=high)
+    return value
+
+
+def parse_id_number(raw, field):
+    number = identity.compact(raw)
+    reason = identity.identity_error(number)
+    if reason:
+        raise _error('msg_import_id_number_' + reason, field, value=raw)
+    return number
+
+
+def parse_row(raw):
+    """Return the typed values of a raw row; empty cells are left out.
+    Raise RowError on the first problem found."""
+    fmt = roster_format()
+    raw = {k: (v or '').strip() for k, v in raw.items()}
+    for field in fmt['required']:
+        if not raw.get(field):
+            raise _error('msg_import_required', field)
+    row = {
+        'id_number': parse_id_number(raw['id_number'], 'id_number'),
+        'name': raw['name'],
+        'town': raw['town'],
+        'support_mode': parse_word(raw['support_mode'], 'support_mode'),
+        'start_date': parse_date(raw['start_date'], 'start_date'),
+        }
+    for field in ['phone', 'village', 'address']:
+        if raw.get(field):
+            row[field] = raw[field]
+    if raw.get('self_care'):
+        row['self_care'] = parse_word(raw['self_care'], 'self_care')
+    if raw.get('mental_illness'):
+        row['mental_illness'] = parse_word(
+            raw['mental_illness'], 'mental_illness')
+    if raw.get('categories'):
+        words = re.split('|'.join(map(re.escape, fmt['list_separators'])),
+            raw['categories'])
+        row['categories'] = sorted({parse_word(w.strip(), 'categories')
+                for w in words if w.strip()})
+    if raw.get('death_date'):
+        row['death_date'] = parse_date(raw['death_date'], 'death_date')
+        if row['death_date'] < row['start_date']:
+            raise _error('msg_import_death_before_start',
+                death=raw['death_date'], start=raw['start_date'])
+        if row['death_date'] > dt.date.today():
+            raise _error('msg_import_date_in_future', 'death_date',
+                value=raw['death_date'])
+    if raw.get('longitude'):
+        row['longitude'] = parse_coordinate(raw['longitude'], 'longitude',
+            73, 136)
+    if raw.get('latitude'):
+        row['latitude'] = parse_coordinate(raw['latitude'], 'latitude', 3, 54)
+    guardian = {}
+    if raw.get('guardian_id_number'):
+        guardian['id_number'] = parse_id_number(
+            raw['guardian_id_number'], 'guardian_id_number')
+    if raw.get('guardian_relation'):
+        guardian['relation'] = parse_word(
+            raw['guardian_relation'], 'guardian_relation')
+    if raw.get('guardian_phone'):
+        guardian['phone'] = raw['guardian_phone']
+    if raw.get('guardian_name'):
+        guardian['name'] = raw['guardian_name']
+    if guardian:
+        if not guardian.get('name'):
+            raise _error('msg_import_required', 'guardian_name')
+        row['guardian'] = guardian
+    return row
+
+
+class DivisionResolver:
+    "Find (or, when allowed, create) the towns and villages rows name"
+
+    def __init__(self, create):
+        pool = Pool()
+        self.Division = pool.get('social_assistance.division')
+        self.create = create
+        self.towns, self.villages = {}, {}
+        self.county = None
+        for division in self.Division.search([]):
+            if division.level == 'town':
+                self._add_town(division)
+            elif division.level == 'village':
+                self._add_village(division)
+            elif self.county is None:
+                self.county = division
+
+    def _add_town(self, town):
+        self.towns[town.name] = town.id
+        if town.code:
+            self.towns[town.code] = self.towns[town.code[:9]] = town.id
+
+    def _add_village(self, village):
+        parent = village.parent.id
+        self.villages[parent, village.name] = village.id
+        if village.code:
+            self.villages[parent, village.code] = village.id
+
+    def resolve(self, town_name, village_name=None):
+        "Return (division, town) ids"
+        town = self.towns.get(town_name)
+        if town is None:
+            if not self.create or town_name.isdigit():
+                raise _error('msg_import_unknown_town', 'town',
+                    value=town_name)
+            if self.county is None:
+                raise _error('msg_import_no_county')
+            new, = self.Division.create([{'name': town_name,
+                        'level': 'town', 'parent': self.county.id}])
+            self._add_town(new)
+            town = new.id
+        if not village_name:
+            return town, town
+        village = self.villages.get((town, village_name))
+        if village is None:
+            if not self.create or village_name.isdigit():
+                raise _error('msg_import_unknown_village', 'village',
+                    value=village_name, town=town_name)
+            new, = self.Division.create([{'name': village_name,
+                        'level': 'village', 'parent': town}])
+            self._add_village(new)
+            village = new.id
+        return village, town
+
+
+class PersonRoster(Model):
+    "Persons Roster"
+    __name__ = 'social_assistance.person.roster'
+
+    @classmethod
+    def columns(cls):
+        "Map each accepted column name to its field"
+        return {name: field
+            for field, names in roster_format()['columns'].items()
+            for name in names}
+
+    @classmethod
+    def required_fields(cls):
+        return roster_format()['required']
+
+    @classmethod
+    def header(cls, field):
+        return _column(field)
+
+    @classmethod
+    def import_rows(cls, rows, create_divisions=False, progress=None):
+        """Store rows given as (line number, raw dict) in the transaction.
+
+        Return an ImportResult whose rejected list holds (line number,
+        reason); progress, when given, is called with the rows done."""
+        resolver = DivisionResolver(create_divisions)
+        seen = set()
+        counts = {'created': 0, 'updated': 0, 'unchanged': 0}
+        rejected = []
+        done = 0
+        for chunk in grouped_slice(rows, CHUNK):
+            chunk = list(chunk)
+            parsed = []
+            for line, raw in chunk:
+                try:
+                    row = parse_row(raw)
+                    if row['id_number'] in seen:
+                        raise _error('msg_import_duplicate', 'id_number',
+                            value=row['id_number'])
+                    seen.add(row['id_number'])
+                    row['division'], row['town'] = resolver.resolve(
+                        row['town'], row.pop('village', None))
+                except RowError as error:
+                    rejected.append((line, str(error.args[0])))
+                    continue
+                parsed.append(row)
+            for key, value in cls._store(parsed).items():
+                counts[key] += value
+            done += len(chunk)
+            if progress:
+                progress(done)
+        return ImportResult(rejected=rejected, **counts)
+
+    @classmethod
+    def _store(cls, rows):
+        pool = Pool()
+        Person = pool.get('social_assistance.person')
+        Party = pool.get('party.party')
+        Assessment = pool.get('social_assistance.assessment')
+        today = pool.get('ir.date').today()
+
+        by_number = {r['id_number']: r for r in rows}
+        stored = {p['id_number']: p for p in Person.search_read(
+                [('id_number', 'in', list(by_number))],
+                fields_names=['id_number', 'party'] + PERSON_FIELDS)}
+        counts = {'created': 0, 'updated': 0, 'unchanged': 0}
+        to_create, to_update, assessments = [], [], []
+        for number, row in by_number.items():
+            old = stored.get(number)
+            values = cls._person_values(row, old)
+            if old is None:
+                to_create.append((number, values))
+            elif values:
+                to_update.append((old, values))
+            if 'self_care' in values:
+                assessments.append((number, values['self_care']))
+
+        if to_create:
+            party_ids = cls._create_parties(
+                [values['name'] for _, values in to_create])
+            columns = ['id_number', 'party', 'birth_date', 'gender',
+                'mental_illness', 'state'] + [
+                f for f in PERSON_FIELDS
+                if f not in {'mental_illness', 'state'}]
+            vlist = []
+            for (number, values), party in zip(to_create, party_ids):
+                values.setdefault('mental_illness', False)
+                values.setdefault('state', 'active')
+                values.update(id_number=number, party=party,
+                    birth_date=identity.birth_date(number),
+                    gender=identity.gender(number))
+                vlist.append([getattr(Person, c).sql_format(values.get(c))
+                        for c in columns])
+            ids = insert_many(Person, columns, vlist)
+            Person._insert_history(ids)
+            for (number, _), id_ in zip(to_create, ids):
+                stored[number] = {'id': id_, 'id_number': number}
+            counts['created'] = len(ids)
+
+        for old, values in to_update:
+            update_row(Person, old['id'], {
+                    f: getattr(Person, f).sql_format(v)
+                    for f, v in values.items()})
+            if 'name' in values:
+                update_row(Party, old['party'], {'name': values['name']})
+        if to_update:
+            Person._insert_history([old['id'] for old, _ in to_update])
+
+        if assessments:
+            ids = insert_many(Assessment,
+                ['person', 'kind', 'state', 'date', 'level'],
+                [[stored[n]['id'], 'imported', 'done', today, level]
+                    for n, level in assessments])
+            Assessment._insert_history(ids)
+
+        guardians_changed = cls._store_guardians(
+            {stored[n]['id']: r['guardian'] for n, r in by_number.items()
+                if r.get('guardian')}, by_number, stored)
+        updated = {old['id'] for old, _ in to_update} | guardians_changed
+        created = {stored[n]['id'] for n, _ in to_create}
+        counts['updated'] = len(updated - created)
+        counts['unchanged'] = len(rows) - counts['created'] - counts['updated']
+        return counts
+
+    @classmethod
+    def _person_values(cls, row, old):
+        "The values to store: all of them for a new person, else the changes"
+        values = {f: row[f] for f in PERSON_FIELDS if f in row}
+        if 'death_date' in row:
+            values.update(state='terminated', termination_reason='death',
+                end_date=row['death_date'] - dt.timedelta(days=1))
+        if old is None:
+            return values
+        old = dict(old, categories=sorted(old['categories'] or []))
+        return {f: v for f, v in values.items() if old.get(f) != v}
+
+    @classmethod
+    def _create_parties(cls, names):
+        "Create one party a name in SQL, numbered by the party sequence"
+        pool = Pool()
+        Party = pool.get('party.party')
+        sequence = Party._code_sequence()
+        codes = list(sequence.get_many(len(names)))
+        rows = []
+        for name, code in zip(names, codes):
+            rows.append([name, code, re.sub(r'[\W_]', '', code),
+                    int(re.sub(r'\D', '', code)[-18:] or 0) or None, True])
+        return insert_many(Party,
+            ['name', 'code', 'code_alnum', 'code_digit', 'active'], rows)
+
+    @classmethod
+    def _store_guardians(cls, wanted, by_number, stored):
+        """Add or update the guardians rows name; never remove one.
+        Return the ids of persons whose guardians changed."""
+        pool = Pool()
+        Guardian = pool.get('social_assistance.guardian')
+        if not wanted:
+            return set()
+        existing = {}
+        for guardian in Guardian.search_read(
+                [('person', 'in', list(wanted))],
+                fields_names=['person'] + GUARDIAN_FIELDS):
+            existing.setdefault(guardian['person'], []).append(guardian)
+        starts = {stored[n]['id']: r['start_date']
+            for n, r in by_number.items()}
+        to_create, changed = [], set()
+        for person, values in wanted.items():
+            match = cls._match_guardian(values, existing.get(person, []))
+            if match is None:
+                to_create.append([person, starts[person]] + [
+                        values.get(f) for f in GUARDIAN_FIELDS])
+                changed.add(person)
+                continue
+            diff = {f: v for f, v in values.items() if match[f] != v}
+            if diff:
+                update_row(Guardian, match['id'], diff)
+                Guardian._insert_history([match['id']])
+                changed.add(person)
+        if to_create:
+            ids = insert_many(Guardian,
+                ['person', 'start_date'] + GUARDIAN_FIELDS, to_create)
+            Guardian._insert_history(ids)
+        return changed
+
+    @staticmethod
+    def _match_guardian(values, guardians):
+        "The stored guardian with the same number, else with the same name"
+        if values.get('id_number'):
+            for guardian in guardians:
+                if guardian['id_number'] == values['id_number']:
+                    return guardian
+        for guardian in guardians:
+            if guardian['name'] == values['name']:
+                return guardian
+        return None
