@@ -1,0 +1,120 @@
+"""Opening the project's trytond: configuration, database, transactions."""
+import os
+from contextlib import contextmanager
+
+# The modules of this project, in dependency order
+MODULES = ['social_assistance']
+LANGUAGE = 'zh_CN'
+
+
+# Folders under the project root used unless the environment names others
+DEFAULT_PATHS = {
+    ('database', 'path'): os.path.join('var', 'db'),
+    ('web', 'root'): os.path.join('var', 'sao', 'package'),
+    }
+
+
+def load_config(path):
+    """Load the trytond configuration; the SQLite folder and the web client
+    default to folders under var/ next to the configuration file, and are
+    passed on through the environment to trytond-admin and trytond."""
+    from trytond.config import config
+    path = os.path.abspath(path)
+    os.environ['TRYTOND_CONFIG'] = path
+    config.update_etc(path)
+    base = os.path.dirname(path)
+    for (section, option), default in DEFAULT_PATHS.items():
+        variable = f'TRYTOND_{section.upper()}__{option.upper()}'
+        value = os.path.join(base, os.environ.get(variable) or default)
+        config.set(section, option, value)
+        os.environ[variable] = value
+    os.makedirs(config.get('database', 'path'), exist_ok=True)
+    return config
+
+
+def care_option(name, default=None):
+    "An option of the [care] section of the configuration"
+    from trytond.config import config
+    return config.get('care', name, default=default)
+
+
+def backend_name():
+    from trytond import backend
+    return backend.name
+
+
+def database_exists(name):
+    from trytond import backend
+    database = backend.Database()
+    database.connect()
+    try:
+        return name in database.list()
+    finally:
+        database.close()
+
+
+def create_database(name):
+    from trytond import backend
+    database = backend.Database()
+    database.connect()
+    connection = database.get_connection(autocommit=True)
+    try:
+        database.create(connection, name)
+    finally:
+        database.put_connection(connection)
+        database.close()
+
+
+def drop_database(name):
+    from trytond import backend
+    from trytond.pool import Pool
+    Pool.stop(name)
+    database = backend.Database()
+    database.connect()
+    connection = database.get_connection(autocommit=True)
+    try:
+        database.drop(connection, name)
+    finally:
+        database.put_connection(connection)
+        database.close()
+    backend.Database._list_cache.clear()
+
+
+def is_initialised(name):
+    "Whether the project's modules are activated in the database"
+    if not database_exists(name):
+        return False
+    from trytond import backend
+    database = backend.Database(name).connect()
+    connection = database.get_connection()
+    try:
+        cursor = connection.cursor()
+        try:
+            cursor.execute("SELECT state FROM ir_module WHERE name = %s"
+                if backend.name == 'postgresql' else
+                "SELECT state FROM ir_module WHERE name = ?",
+                (MODULES[-1],))
+        except Exception:
+            return False
+        row = cursor.fetchone()
+        return bool(row and row[0] == 'activated')
+    finally:
+        database.put_connection(connection)
+
+
+@contextmanager
+def session(name, login='admin', readonly=False):
+    """A transaction as the user, with the user's context (language):
+    committed when the block ends normally, rolled back otherwise."""
+    from trytond.pool import Pool
+    from trytond.transaction import Transaction
+    Pool.start()
+    pool = Pool(name)
+    pool.init()
+    with Transaction().start(name, 0, readonly=readonly) as transaction:
+        User = pool.get('res.user')
+        user, = User.search([('login', '=', login)])
+        with transaction.set_user(user.id), \
+                transaction.set_context(
+                    User.get_preferences(context_only=True)):
+            yield pool

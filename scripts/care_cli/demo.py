@@ -1,0 +1,195 @@
+"""care demo: build the demo county and show the cycle built so far."""
+import datetime as dt
+import os
+import random
+import secrets
+import sys
+
+from . import database as db
+from . import demo_county
+from .i18n import _
+from .import_persons import import_file
+from .init import initialise
+
+SEED = 2024
+DEMO_USERS = [
+    # login, name, group (module, XML id)
+    ('registry', 'Registry Officer', ('social_assistance', 'group_registry')),
+    ]
+
+
+def add_parser(subparsers):
+    parser = subparsers.add_parser('demo',
+        help=_('build the demo county and run the cycle built so far'),
+        description=_('Create the database when needed and build the demo '
+            'county: the towns and villages of Shenxian, persons imported '
+            'from a generated roster, assessments, reported changes, '
+            'guardians, suspensions and deaths. A summary follows.'))
+    parser.add_argument('--persons', type=int, default=5200,
+        help=_('number of persons (default: 5200)'))
+    parser.add_argument('--seed', type=int, default=SEED,
+        help=_('random seed (default: 2024)'))
+    parser.add_argument('--rebuild', action='store_true',
+        help=_('drop an existing demo database and build it again'))
+    parser.set_defaults(func=run)
+
+
+def run(args):
+    name = args.database
+    if db.is_initialised(name) and _has_persons(name):
+        if not args.rebuild:
+            print(_('The demo database "%s" exists already (use --rebuild to '
+                    'build it again).') % name)
+            summary(name)
+            return 0
+        db.drop_database(name)
+    elif db.database_exists(name) and args.rebuild:
+        db.drop_database(name)
+    initialise(args.config, name)
+    build(args.config, name, args.persons, args.seed)
+    summary(name)
+    return 0
+
+
+def _has_persons(name):
+    with db.session(name, readonly=True) as pool:
+        return bool(pool.get('social_assistance.person').search([], limit=1))
+
+
+def _work_folder(config_path):
+    folder = os.path.join(os.path.dirname(os.path.abspath(config_path)),
+        'var', 'demo')
+    os.makedirs(folder, exist_ok=True)
+    return folder
+
+
+def build(config_path, name, count, seed, out=sys.stdout):
+    rng = random.Random(seed)
+    today = dt.date.today()
+    county = demo_county.divisions(rng)
+    with db.session(name) as pool:
+        _create_divisions(pool, county)
+    roster = os.path.join(_work_folder(config_path), 'persons.csv')
+    demo_county.write_roster(roster,
+        demo_county.roster(rng, count, county, today))
+    print(_('Roster written to %s') % roster, file=out)
+    import_file(name, roster, out=out)
+    with db.session(name) as pool:
+        _life_events(pool, rng, today)
+        password = _create_users(pool)
+    print(_('Demo users (password %s): %s') % (
+            password, ', '.join(login for login, _n, _g in DEMO_USERS)),
+        file=out)
+
+
+def _create_divisions(pool, county):
+    Division = pool.get('social_assistance.division')
+    parent, = Division.search([('level', '=', 'county')])
+    towns = Division.create([{'name': town, 'code': code, 'level': 'town',
+                'parent': parent.id} for town, code, _v in county])
+    Division.create([{'name': village, 'code': code, 'level': 'village',
+                'parent': town.id}
+            for town, (_t, _c, villages) in zip(towns, county)
+            for village, code in villages])
+
+
+def _life_events(pool, rng, today):
+    """What happens to a roster over the years: full assessments, reported
+    changes (some overdue), suspensions, resumptions and deaths."""
+    Person = pool.get('social_assistance.person')
+    Assessment = pool.get('social_assistance.assessment')
+    from trytond.modules.social_assistance.assessment import (
+        INDICATORS, add_working_days)
+    words = demo_county.words()
+    active = Person.search([('state', '=', 'active')], order=[('id', 'ASC')])
+    chosen = rng.sample(active, min(len(active), 400))
+    assessed, changed, suspended, dead, moved = (chosen[:200],
+        chosen[200:240], chosen[240:270], chosen[270:295], chosen[295:305])
+
+    assessments = Assessment.create([{
+                'person': p.id, 'date': today - dt.timedelta(
+                    days=rng.randint(30, 700)),
+                'assessor': rng.choice(words['surnames']) + rng.choice(
+                    words['given_male']),
+                **{i: rng.random() < 0.6 for i in INDICATORS},
+                } for p in assessed])
+    Assessment.done(assessments)
+
+    for person in changed:
+        reported = today - dt.timedelta(days=rng.randint(1, 40))
+        Assessment.create([{'person': person.id, 'kind': 'reassessment',
+                    'date': None, 'reported_date': reported,
+                    'change': rng.choice(words['report_changes']),
+                    'due_date': add_working_days(reported, 10)}])
+
+    for person in suspended:
+        Person.start_suspension([person],
+            today - dt.timedelta(days=rng.randint(20, 200)),
+            rng.choice(words['suspension_reasons']))
+    for person in suspended[:8]:
+        from_date = person.suspensions[0].from_date
+        Person.end_suspension([person],
+            from_date + dt.timedelta(days=rng.randint(10, 19)))
+    for person in dead:
+        Person.end_eligibility([person], 'death',
+            today - dt.timedelta(days=rng.randint(1, 150)))
+    for person in moved:
+        Person.end_eligibility([person], 'moved',
+            today - dt.timedelta(days=rng.randint(1, 150)))
+
+
+def _create_users(pool):
+    "The demo's users, one a group, all with one printed password"
+    User = pool.get('res.user')
+    ModelData = pool.get('ir.model.data')
+    password = os.environ.get('CARE_DEMO_PASSWORD') or secrets.token_urlsafe(9)
+    admin, = User.search([('login', '=', 'admin')])
+    for login, name, (module, group) in DEMO_USERS:
+        users = User.search([('login', '=', login)])
+        values = {'name': _(name), 'password': password,
+            'language': admin.language.id,
+            'groups': [('add', [ModelData.get_id(module, group)])]}
+        if users:
+            User.write(users, values)
+        else:
+            User.create([{'login': login, **values}])
+    return password
+
+
+def summary(name, out=sys.stdout):
+    "Print what the demo county holds"
+    with db.session(name, readonly=True) as pool:
+        Division = pool.get('social_assistance.division')
+        Person = pool.get('social_assistance.person')
+        Assessment = pool.get('social_assistance.assessment')
+        Guardian = pool.get('social_assistance.guardian')
+        count = Person.search_count
+        lines = [
+            (_('Towns'), Division.search_count([('level', '=', 'town')])),
+            (_('Villages'), Division.search_count(
+                    [('level', '=', 'village')])),
+            (_('Persons'), count([])),
+            (_('  active'), count([('state', '=', 'active')])),
+            (_('  suspended'), count([('state', '=', 'suspended')])),
+            (_('  terminated'), count([('state', '=', 'terminated')])),
+            (_('  of whom deceased'), count([('death_date', '!=', None)])),
+            (_('  scattered support'), count(
+                    [('support_mode', '=', 'scattered')])),
+            (_('  centralized support'), count(
+                    [('support_mode', '=', 'centralized')])),
+            (_('  completely lost self-care'), count(
+                    [('self_care', '=', 'none')])),
+            (_('Assessments done'), Assessment.search_count(
+                    [('state', '=', 'done')])),
+            (_('Reassessments due'), Assessment.search_count(
+                    [('state', '=', 'draft')])),
+            (_('  overdue'), Assessment.search_count(
+                    [('overdue', '=', True)])),
+            (_('Guardians'), Guardian.search_count([])),
+            (_('Persons needing a guardian'), count(
+                    [('needs_guardian', '=', True)])),
+            ]
+    print(_('Demo county (division codes are illustrative):'), file=out)
+    width = max(len(label) for label, _v in lines)
+    for label, value in lines:
+        print(f'  {label.ljust(width)}  {value:>6}', file=out)

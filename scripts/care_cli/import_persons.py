@@ -1,0 +1,52 @@
+"""care import persons FILE: the roster of FORMATS.md "persons"."""
+import os
+import sys
+
+from . import database as db
+from .formats import rejected_headers
+from .i18n import _
+from .progress import Progress
+from .tabular import map_columns, read_table, write_rejected
+
+
+def add_parser(subparsers):
+    parser = subparsers.add_parser('persons',
+        help=_('import a roster of persons (CSV or XLSX)'),
+        description=_('Import persons from a CSV (UTF-8 or GB18030) or XLSX '
+            'roster. Known identity numbers update their person; rejected '
+            'rows are written with their line number and reason to '
+            'FILE.rejected.csv. The file is stored whole or not at all.'))
+    parser.add_argument('file', metavar='FILE')
+    parser.add_argument('--create-divisions', action='store_true',
+        help=_('create unknown towns (under the county) and villages (under '
+            'their town) instead of rejecting their rows'))
+    parser.set_defaults(func=run)
+
+
+def run(args):
+    result = import_file(args.database, args.file, args.create_divisions)
+    return 3 if result.rejected else 0
+
+
+def import_file(database, path, create_divisions=False, out=sys.stdout):
+    "Import the roster in one transaction and return the ImportResult"
+    headers, lines = read_table(path)
+    with db.session(database) as pool:
+        Roster = pool.get('social_assistance.person.roster')
+        indexes = map_columns(headers, Roster.columns(),
+            {f: Roster.header(f) for f in Roster.required_fields()})
+        rows = [(line, {f: cells[i] if i < len(cells) else ''
+                    for f, i in indexes.items()})
+            for line, cells in lines]
+        with Progress(os.path.basename(path), len(rows)) as progress:
+            result = Roster.import_rows(rows, create_divisions, progress)
+    cells = dict(lines)
+    rejected = write_rejected(path, headers,
+        [(line, cells[line], reason) for line, reason in result.rejected],
+        *rejected_headers())
+    print(f'persons: {result.created} created, {result.updated} updated, '
+        f'{result.unchanged} unchanged, {len(result.rejected)} rejected',
+        file=out)
+    if rejected:
+        print(_('Rejected rows written to %s') % rejected, file=out)
+    return result

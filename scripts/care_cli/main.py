@@ -1,0 +1,71 @@
+"""The `care` command (DESIGN.md "Command line").
+
+Exit codes: 0 all good; 3 done, but some input rows were not stored; 2
+unusable input or arguments; 1 anything else.
+"""
+import argparse
+import os
+import sys
+
+from . import database as db
+from .i18n import _
+from .tabular import UnusableInput
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_REJECTED = 0, 1, 2, 3
+
+
+class Parser(argparse.ArgumentParser):
+    "argparse with exit code 2 and Chinese words for its own messages"
+
+    def error(self, message):
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, _('care: error: %s') % message + '\n')
+
+
+def parser():
+    from . import demo, import_persons, init, serve
+    main = Parser(prog='care',
+        description=_('Shenqing Care: care services bought for extreme-poverty '
+            'persons.'))
+    main.add_argument('-c', '--config', default=os.environ.get(
+            'CARE_CONFIG', 'tryton.conf'),
+        help=_('trytond configuration file (default: tryton.conf)'))
+    main.add_argument('-d', '--database', default='care',
+        help=_('database name (default: care)'))
+    commands = main.add_subparsers(title=_('commands'), metavar='COMMAND',
+        parser_class=Parser)
+    commands.required = True
+    init.add_parser(commands)
+    demo.add_parser(commands)
+    imports = commands.add_parser('import',
+        help=_('import a file'), description=_('Import a file.'))
+    kinds = imports.add_subparsers(title=_('kinds'), metavar='KIND',
+        parser_class=Parser)
+    kinds.required = True
+    import_persons.add_parser(kinds)
+    serve.add_parser(commands)
+    return main
+
+
+def main(argv=None):
+    args = parser().parse_args(argv)
+    if not os.path.isfile(args.config):
+        print(_('care: configuration file not found: %s') % args.config,
+            file=sys.stderr)
+        return EXIT_USAGE
+    db.load_config(args.config)
+    from trytond.exceptions import UserError, UserWarning
+    try:
+        return args.func(args)
+    except UnusableInput as error:
+        print(_('care: %s') % error, file=sys.stderr)
+        return EXIT_USAGE
+    except (UserError, UserWarning) as error:
+        print(_('care: %s') % error.message, file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        return EXIT_ERROR
+
+
+if __name__ == '__main__':
+    sys.exit(main())
