@@ -179,7 +179,14 @@ class Assessment(Workflow, ModelSQL, ModelView):
             if not assessment.date:
                 assessment.date = cls.default_date()
         cls.save(assessments)
-        cls.update_persons({a.person for a in assessments})
+
+    @classmethod
+    def on_modification(cls, mode, assessments, field_names=None):
+        super().on_modification(mode, assessments, field_names=field_names)
+        # The person's level follows the latest done assessment
+        if mode == 'create' or (mode == 'write'
+                and field_names & {'state', 'date', 'level'}):
+            cls.update_persons({a.person for a in assessments})
 
     @classmethod
     @ModelView.button
