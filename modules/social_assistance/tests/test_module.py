@@ -1,11 +1,170 @@
 # This file is part of 莘情照护.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
-from trytond.tests.test_tryton import ModuleTestCase
+import datetime as dt
+import unittest
+
+from trytond.modules.social_assistance import identity
+from trytond.modules.social_assistance.assessment import (
+    add_working_days, level_of)
+from trytond.pool import Pool
+from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+from trytond.transaction import Transaction
+
+
+def make_id_number(birth='19450304', sequence='101', county='371522'):
+    first = county + birth + sequence
+    return first + identity.check_character(first)
+
+
+class IdentityTestCase(unittest.TestCase):
+    "Identity numbers as DESIGN.md says"
+
+    def test_valid(self):
+        "A number with its check character is valid"
+        self.assertIsNone(identity.identity_error(make_id_number()))
+        # The official GB 11643 example
+        self.assertIsNone(identity.identity_error('11010519491231002X'))
+
+    def test_elderly_from_younger_county(self):
+        "The county need not have existed in the birth year"
+        # 371522 (莘县's code) dates from 1997
+        self.assertIsNone(identity.identity_error(
+                make_id_number(birth='19300101')))
+
+    def test_invalid(self):
+        "Each kind of invalid number gives its reason"
+        good = make_id_number()
+        wrong_check = good[:17] + ('0' if good[17] != '0' else '1')
+        for number, reason in [
+                ('', identity.FORMAT),
+                (good[:17], identity.FORMAT),
+                (good[:16] + 'X' + good[17], identity.FORMAT),
+                (wrong_check, identity.CHECK_CHARACTER),
+                (make_id_number(birth='19450230'), identity.BIRTH_DATE),
+                (make_id_number(birth='18991231'), identity.BIRTH_DATE),
+                (make_id_number(birth='20991231'), identity.BIRTH_DATE),
+                (make_id_number(county='991522'), identity.PROVINCE),
+                (make_id_number(county='161522'), identity.PROVINCE),
+                ]:
+            with self.subTest(number=number):
+                self.assertEqual(identity.identity_error(number), reason)
+
+    def test_birth_date_and_gender(self):
+        number = make_id_number(birth='19450304', sequence='102')
+        self.assertEqual(identity.birth_date(number), dt.date(1945, 3, 4))
+        self.assertEqual(identity.gender(number), 'female')
+
+    def test_mask(self):
+        self.assertEqual(identity.mask('371522194503041016'),
+            '371522********1016')
+
+    def test_compact(self):
+        self.assertEqual(identity.compact(' 11010519491231002x '),
+            '11010519491231002X')
+
+
+class RulesTestCase(unittest.TestCase):
+    "Self-care levels and reassessment due dates"
+
+    def test_level(self):
+        self.assertEqual([level_of(n) for n in range(7)],
+            ['capable', 'partial', 'partial', 'partial', 'none', 'none',
+                'none'])
+
+    def test_working_days(self):
+        # Friday 2026-11-27 + 10 working days = Friday 2026-12-11
+        self.assertEqual(add_working_days(dt.date(2026, 11, 27), 10),
+            dt.date(2026, 12, 11))
+        # Saturday counts from the next Monday
+        self.assertEqual(add_working_days(dt.date(2026, 11, 28), 1),
+            dt.date(2026, 11, 30))
 
 
 class SocialAssistanceTestCase(ModuleTestCase):
     "Test Social Assistance module"
     module = 'social_assistance'
+
+    def make_county(self):
+        Division = Pool().get('social_assistance.division')
+        county, = Division.create([{'name': 'County', 'level': 'county',
+                    'code': '371522000000'}])
+        town, = Division.create([{'name': 'Town', 'level': 'town',
+                    'parent': county.id, 'code': '371522001000'}])
+        village, = Division.create([{'name': 'Village', 'level': 'village',
+                    'parent': town.id, 'code': '371522001001'}])
+        return county, town, village
+
+    def make_person(self, village, **values):
+        Person = Pool().get('social_assistance.person')
+        person, = Person.create([{'name': 'Person', 'division': village.id,
+                    'id_number': make_id_number(),
+                    'start_date': dt.date(2020, 1, 1), **values}])
+        return person
+
+    @with_transaction()
+    def test_active_on_day(self):
+        "The rule 'active on day d' agrees in Python and in SQL"
+        pool = Pool()
+        Person = pool.get('social_assistance.person')
+        _, _, village = self.make_county()
+        person = self.make_person(village)
+        Person.start_suspension([person], dt.date(2020, 3, 1), 'reason')
+        Person.end_suspension([person], dt.date(2020, 4, 1))
+        Person.end_eligibility([person], 'death', dt.date(2020, 6, 10))
+        person = Person(person.id)
+
+        cursor = Transaction().connection.cursor()
+        table = Person.__table__()
+        expected = {
+            dt.date(2019, 12, 31): False,  # before the start
+            dt.date(2020, 1, 1): True,
+            dt.date(2020, 3, 1): False,  # suspended
+            dt.date(2020, 3, 31): False,
+            dt.date(2020, 4, 1): True,  # resumed
+            dt.date(2020, 6, 9): True,  # the day before the death
+            dt.date(2020, 6, 10): False,
+            }
+        for day, active in expected.items():
+            with self.subTest(day=day):
+                self.assertEqual(person.is_active_on(day), active)
+                cursor.execute(*table.select(table.id,
+                        where=Person.active_on_condition(table, day)))
+                self.assertEqual(bool(cursor.fetchall()), active)
+        self.assertEqual(person.end_date, dt.date(2020, 6, 9))
+
+    @with_transaction()
+    def test_suspension_overlap(self):
+        "Suspension periods of a person cannot overlap"
+        pool = Pool()
+        Suspension = pool.get('social_assistance.person.suspension')
+        _, _, village = self.make_county()
+        person = self.make_person(village)
+        Suspension.create([{'person': person.id,
+                    'from_date': dt.date(2021, 1, 1),
+                    'to_date': dt.date(2021, 2, 1), 'reason': 'a'}])
+        with self.assertRaises(Exception):
+            Suspension.create([{'person': person.id,
+                        'from_date': dt.date(2021, 1, 15), 'reason': 'b'}])
+
+    @with_transaction()
+    def test_masked_for_others(self):
+        "Users outside the registry group read masked identity numbers"
+        pool = Pool()
+        Person = pool.get('social_assistance.person')
+        User = pool.get('res.user')
+        _, _, village = self.make_county()
+        person = self.make_person(village)
+        reader, = User.create([{'login': 'reader', 'name': 'Reader'}])
+        transaction = Transaction()
+        with transaction.set_user(reader.id), \
+                transaction.set_context(_check_access=True):
+            row, = Person.read([person.id], ['id_number'])
+            self.assertEqual(row['id_number'], identity.mask(
+                    person.id_number))
+            self.assertIn('********', Person(person.id).rec_name)
+        with transaction.set_context(_check_access=True):
+            row, = Person.read([person.id], ['id_number'])
+            self.assertEqual(row['id_number'], person.id_number)
 
 
 del ModuleTestCase
