@@ -3,8 +3,6 @@
 "Helpers for set-based work on the modules' tables with python-sql"
 from sql.functions import CurrentTimestamp
 
-from trytond import backend
-from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
 
@@ -16,24 +14,28 @@ def insert_many(model, columns, rows):
     connection = transaction.connection
     cursor = connection.cursor()
     table = model.__table__()
-    columns = [getattr(table, c) for c in columns] + [
+    rows = list(rows)
+    if not rows:
+        return []
+    targets = [getattr(table, c) for c in columns] + [
         table.create_uid, table.create_date]
-    stamp = [transaction.user, CurrentTimestamp()]
-    size = max(1, backend.MAX_QUERY_PARAMS // (len(columns) + 1))
-    ids = []
-    for chunk in grouped_slice(rows, size):
-        chunk = [list(r) + stamp for r in chunk]
-        new_ids = database.nextid(connection, model._table, count=len(chunk))
-        if new_ids is not None and database.has_multirow_insert():
-            cursor.execute(*table.insert(
-                    columns + [table.id],
-                    [r + [i] for r, i in zip(chunk, new_ids)]))
-            ids.extend(new_ids)
-        else:
-            # SQLite has no sequences: one statement a row, still in-process
-            for row in chunk:
-                cursor.execute(*table.insert(columns, [row]))
-                ids.append(database.lastid(cursor))
+    ids = database.nextid(connection, model._table, count=len(rows))
+    if ids is None:
+        # SQLite has no sequences: one statement a row, still in-process
+        ids = []
+        for row in rows:
+            cursor.execute(*table.insert(targets,
+                    [list(row) + [transaction.user, CurrentTimestamp()]]))
+            ids.append(database.lastid(cursor))
+        return ids
+    if len(rows) == 1:
+        ids = [ids]
+    # One statement executed for many parameter rows: a multi-row VALUES
+    # would make the driver parse thousands of placeholders each time
+    query, _ = tuple(table.insert(targets + [table.id],
+            [[None] * len(columns) + [None, CurrentTimestamp(), None]]))
+    cursor.executemany(query, [list(row) + [transaction.user, id_]
+            for row, id_ in zip(rows, ids)])
     return ids
 
 

@@ -67,8 +67,7 @@ def build(config_path, name, count, seed, out=sys.stdout):
     rng = random.Random(seed)
     today = dt.date.today()
     county = demo_county.divisions(rng)
-    with db.session(name) as pool:
-        _create_divisions(pool, county)
+    create_divisions(name, county)
     roster = os.path.join(_work_folder(config_path), 'persons.csv')
     demo_county.write_roster(roster,
         demo_county.roster(rng, count, county, today))
@@ -80,6 +79,12 @@ def build(config_path, name, count, seed, out=sys.stdout):
     print(_('Demo users (password %s): %s') % (
             password, ', '.join(login for login, _n, _g in DEMO_USERS)),
         file=out)
+
+
+def create_divisions(name, county):
+    "Create the towns and villages of demo_county.divisions()"
+    with db.session(name) as pool:
+        _create_divisions(pool, county)
 
 
 def _create_divisions(pool, county):
