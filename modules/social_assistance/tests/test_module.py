@@ -6,6 +6,7 @@ import unittest
 from trytond.modules.social_assistance import identity
 from trytond.modules.social_assistance.assessment import (
     add_working_days, level_of)
+from trytond.model.exceptions import AccessError
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
@@ -165,6 +166,28 @@ class SocialAssistanceTestCase(ModuleTestCase):
         with transaction.set_context(_check_access=True):
             row, = Person.read([person.id], ['id_number'])
             self.assertEqual(row['id_number'], person.id_number)
+
+    @with_transaction()
+    def test_only_registry_edits(self):
+        "Users outside the registry group read persons but cannot change them"
+        pool = Pool()
+        Person = pool.get('social_assistance.person')
+        User = pool.get('res.user')
+        _, _, village = self.make_county()
+        person = self.make_person(village)
+        reader, = User.create([{'login': 'reader', 'name': 'Reader'}])
+        transaction = Transaction()
+        with transaction.set_user(reader.id), \
+                transaction.set_context(_check_access=True):
+            self.assertEqual(Person.search([]), [person])
+            with self.assertRaises(AccessError):
+                Person.write([person], {'name': 'Changed'})
+            with self.assertRaises(AccessError):
+                Person.delete([person])
+            with self.assertRaises(AccessError):
+                Person.create([{'name': 'New', 'division': village.id,
+                            'id_number': make_id_number(sequence='999'),
+                            'start_date': dt.date(2020, 1, 1)}])
 
 
 del ModuleTestCase
