@@ -1,0 +1,187 @@
+"""`care import persons` as an officer runs it: files, encodings, the
+rejected file, exit codes, and an import killed midway."""
+import csv
+import datetime as dt
+import os
+import random
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import unittest
+
+from tests.support import CareDatabase, environment
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(
+                os.path.abspath(__file__))), 'scripts'))
+from care_cli import demo_county  # noqa: E402
+from trytond.modules.social_assistance.identity import (  # noqa: E402
+    check_character)
+
+SEED = 7
+SUMMARY = re.compile(
+    r'^persons: (\d+) created, (\d+) updated, (\d+) unchanged, '
+    r'(\d+) rejected$', re.M)
+
+CREATE_DIVISIONS = '''
+import random
+from care_cli import demo, demo_county
+demo._create_divisions(pool, demo_county.divisions(
+        random.Random(params['seed'])))
+'''
+COUNT_PERSONS = '''
+result = pool.get('social_assistance.person').search_count([])
+'''
+
+
+def summary(process):
+    match = SUMMARY.search(process.stdout)
+    assert match, process.stdout + process.stderr
+    return tuple(map(int, match.groups()))
+
+
+class ImportPersonsTestCase(unittest.TestCase):
+
+    @classmethod
+    def setUpClass(cls):
+        cls.db = CareDatabase()
+        cls.db.create()
+        cls.db.python(CREATE_DIVISIONS, seed=SEED)
+        cls.rng = random.Random(SEED)
+        cls.county = demo_county.divisions(cls.rng)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.db.drop()
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix='care-import-')
+
+    def roster(self, count, name='persons.csv'):
+        path = os.path.join(self.tmp, name)
+        demo_county.write_roster(path, demo_county.roster(
+                self.rng, count, self.county, dt.date.today()))
+        return path
+
+    def persons(self):
+        return self.db.python(COUNT_PERSONS)
+
+    def test_encodings_and_xlsx_are_one_roster(self):
+        "The same roster as UTF-8, GB18030 and XLSX: stored once"
+        utf8 = self.roster(40)
+        with open(utf8, encoding='utf-8-sig') as file:
+            rows = list(csv.reader(file))
+        gb18030 = os.path.join(self.tmp, 'gb.csv')
+        with open(gb18030, 'w', encoding='gb18030', newline='') as file:
+            csv.writer(file).writerows(rows)
+        import openpyxl
+        book = openpyxl.Workbook()
+        for row in rows:
+            book.active.append(row)
+        xlsx = os.path.join(self.tmp, 'persons.xlsx')
+        book.save(xlsx)
+
+        before = self.persons()
+        first = self.db.care('import', 'persons', utf8)
+        self.assertEqual(first.returncode, 0, first.stderr)
+        self.assertEqual(summary(first), (40, 0, 0, 0))
+        for path in [gb18030, xlsx, utf8]:
+            with self.subTest(path=path):
+                again = self.db.care('import', 'persons', path)
+                self.assertEqual(again.returncode, 0, again.stderr)
+                self.assertEqual(summary(again), (0, 0, 40, 0))
+        self.assertEqual(self.persons(), before + 40)
+
+    def test_rejected_rows(self):
+        "Bad rows go to the rejected file with line and reason; exit code 3"
+        path = self.roster(5)
+        with open(path, encoding='utf-8-sig') as file:
+            rows = list(csv.reader(file))
+        header = rows[0]
+        number = header.index(demo_county.roster_format()[
+                'columns']['id_number'][0])
+        start = header.index(demo_county.roster_format()[
+                'columns']['start_date'][0])
+        rows[2][number] = rows[2][number][:17] + (
+            '0' if rows[2][number][17] != '0' else '1')  # line 3
+        rows[4][start] = '2023-02-30'  # line 5
+        rows.insert(5, [''] * len(header))  # a blank line 6 is skipped
+        rows.append(list(rows[1]))  # line 8 repeats line 2
+        with open(path, 'w', encoding='utf-8-sig', newline='') as file:
+            csv.writer(file).writerows(rows)
+
+        process = self.db.care('import', 'persons', path)
+        self.assertEqual(process.returncode, 3, process.stderr)
+        self.assertEqual(summary(process), (3, 0, 0, 3))
+        rejected_path = os.path.join(self.tmp, 'persons.rejected.csv')
+        with open(rejected_path, 'rb') as file:
+            self.assertTrue(file.read(3) == b'\xef\xbb\xbf', 'BOM expected')
+        with open(rejected_path, encoding='utf-8-sig') as file:
+            rejected = list(csv.reader(file))
+        self.assertEqual(rejected[0][:len(header)], header)
+        self.assertEqual(len(rejected[0]), len(header) + 2)
+        self.assertEqual([r[-2] for r in rejected[1:]], ['3', '5', '8'])
+        self.assertEqual(rejected[1][:len(header)], rows[2])
+        self.assertTrue(all(r[-1] for r in rejected[1:]))
+
+        # Corrected, the file stores the rest and the rejected file goes
+        rows[2][number] = rows[2][number][:17] + check_character(
+            rows[2][number][:17])
+        rows[4][start] = '2023-02-28'
+        rows.pop()
+        with open(path, 'w', encoding='utf-8-sig', newline='') as file:
+            csv.writer(file).writerows(rows)
+        process = self.db.care('import', 'persons', path)
+        self.assertEqual(process.returncode, 0, process.stderr)
+        self.assertEqual(summary(process), (2, 0, 3, 0))
+        self.assertFalse(os.path.exists(rejected_path))
+
+    def test_unusable_input(self):
+        "A missing file or a missing required column: exit code 2, nothing"
+        before = self.persons()
+        missing = self.db.care('import', 'persons',
+            os.path.join(self.tmp, 'nowhere.csv'))
+        self.assertEqual(missing.returncode, 2)
+        self.assertIn('nowhere.csv', missing.stderr)
+
+        path = self.roster(3)
+        with open(path, encoding='utf-8-sig') as file:
+            rows = list(csv.reader(file))
+        name_column = rows[0].index(demo_county.roster_format()[
+                'columns']['name'][0])
+        for row in rows:
+            del row[name_column]
+        with open(path, 'w', encoding='utf-8-sig', newline='') as file:
+            csv.writer(file).writerows(rows)
+        process = self.db.care('import', 'persons', path)
+        self.assertEqual(process.returncode, 2)
+        self.assertIn(demo_county.roster_format()['columns']['name'][0],
+            process.stderr)
+        self.assertEqual(self.persons(), before)
+
+    def test_killed_import_stores_nothing_then_everything(self):
+        "An import killed midway leaves no row; run again, each row once"
+        path = self.roster(2500)
+        before = self.persons()
+        with subprocess.Popen(self.db.command('import', 'persons', path),
+                env=environment(), stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE, text=True) as process:
+            # Progress lines come on stderr after each stored chunk
+            for line in process.stderr:
+                if line.startswith('persons.csv: ') and not line.startswith(
+                        'persons.csv: 0/'):
+                    break
+            process.send_signal(signal.SIGKILL)
+            process.wait(timeout=60)
+        self.assertEqual(process.returncode, -signal.SIGKILL)
+        self.assertEqual(self.persons(), before)
+
+        again = self.db.care('import', 'persons', path)
+        self.assertEqual(again.returncode, 0, again.stderr)
+        self.assertEqual(summary(again), (2500, 0, 0, 0))
+        self.assertEqual(self.persons(), before + 2500)
+
+
+if __name__ == '__main__':
+    unittest.main()
