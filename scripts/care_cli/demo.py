@@ -107,9 +107,15 @@ def _life_events(pool, rng, today):
         INDICATORS, add_working_days)
     words = demo_county.words()
     active = Person.search([('state', '=', 'active')], order=[('id', 'ASC')])
-    chosen = rng.sample(active, min(len(active), 400))
-    assessed, changed, suspended, dead, moved = (chosen[:200],
-        chosen[200:240], chosen[240:270], chosen[270:295], chosen[295:305])
+    rng.shuffle(active)
+    # Shares of the active persons each event happens to, at least one each
+    shares = [0.04, 0.008, 0.006, 0.005, 0.002]
+    groups, start = [], 0
+    for share in shares:
+        size = max(1, round(share * len(active)))
+        groups.append(active[start:start + size])
+        start += size
+    assessed, changed, suspended, dead, moved = groups
 
     assessments = Assessment.create([{
                 'person': p.id, 'date': today - dt.timedelta(
@@ -131,7 +137,7 @@ def _life_events(pool, rng, today):
         Person.start_suspension([person],
             today - dt.timedelta(days=rng.randint(20, 200)),
             rng.choice(words['suspension_reasons']))
-    for person in suspended[:8]:
+    for person in suspended[:len(suspended) // 4]:
         from_date = person.suspensions[0].from_date
         Person.end_suspension([person],
             from_date + dt.timedelta(days=rng.randint(10, 19)))

@@ -1,0 +1,73 @@
+"""The `care` command's own promises: --help, exit codes, init and demo
+run unattended and twice."""
+import re
+import subprocess
+import unittest
+
+from tests.support import CARE, CONFIG, CareDatabase, environment
+
+
+def care(*args):
+    return subprocess.run([CARE, '-c', CONFIG, *args], env=environment(),
+        capture_output=True, text=True, timeout=120,
+        stdin=subprocess.DEVNULL)
+
+
+class CommandLineTestCase(unittest.TestCase):
+
+    def test_help(self):
+        "Every command answers --help"
+        for args in [[], ['init'], ['demo'], ['import'],
+                ['import', 'persons'], ['serve']]:
+            with self.subTest(args=args):
+                process = care(*args, '--help')
+                self.assertEqual(process.returncode, 0, process.stderr)
+                self.assertIn('usage:', process.stdout)
+
+    def test_bad_arguments(self):
+        "Unknown commands and missing arguments exit with 2"
+        for args in [['nothing'], ['import'], ['import', 'persons'],
+                ['demo', '--persons', 'many']]:
+            with self.subTest(args=args):
+                self.assertEqual(care(*args).returncode, 2)
+        missing_config = subprocess.run(
+            [CARE, '-c', '/nonexistent.conf', 'init'], env=environment(),
+            capture_output=True, text=True, timeout=60)
+        self.assertEqual(missing_config.returncode, 2)
+
+
+class InitAndDemoTestCase(unittest.TestCase):
+
+    def test_init_twice_then_demo_twice(self):
+        "care init is unattended and repeatable; care demo says it exists"
+        with CareDatabase() as db:
+            again = db.care('init')
+            self.assertEqual(again.returncode, 0, again.stderr)
+            self.assertIn(db.name, again.stdout)
+            company = db.python(
+                "company, = pool.get('company.company').search([])\n"
+                "result = [company.currency.code, "
+                "pool.get('res.user').search([('login', '=', 'admin')])[0]"
+                ".language.code]")
+            self.assertEqual(company, ['CNY', 'zh_CN'])
+
+            demo = db.care('demo', '--persons', '120', timeout=600)
+            self.assertEqual(demo.returncode, 0, demo.stderr)
+            self.assertRegex(demo.stdout,
+                r'persons: 120 created, 0 updated, 0 unchanged, 0 rejected')
+            counts = db.python(
+                "Person = pool.get('social_assistance.person')\n"
+                "result = [Person.search_count([]), Person.search_count("
+                "[('state', '=', 'terminated')]), Person.search_count("
+                "[('state', '=', 'suspended')])]")
+            self.assertEqual(counts[0], 120)
+            self.assertGreater(counts[1], 0)
+            self.assertGreater(counts[2], 0)
+
+            twice = db.care('demo', '--persons', '120', timeout=600)
+            self.assertEqual(twice.returncode, 0, twice.stderr)
+            self.assertNotRegex(twice.stdout, r'persons: \d+ created')
+            self.assertEqual(db.python(
+                    "result = pool.get('social_assistance.person')"
+                    ".search_count([])"), 120)
+            self.assertTrue(re.search(r'120', twice.stdout))
