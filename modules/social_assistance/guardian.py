@@ -34,7 +34,8 @@ class Guardian(MaskedIdNumberMixin, ModelSQL, ModelView):
     phone = fields.Char("Phone")
     legal_basis = fields.Char(
         "Legal Basis",
-        help="E.g. statutory guardian, appointed by the village committee.")
+        help="For example: statutory guardian; or appointed by the village "
+        "committee.")
     start_date = fields.Date("Start Date", required=True)
     end_date = fields.Date(
         "End Date",
@@ -72,4 +73,4 @@ class Guardian(MaskedIdNumberMixin, ModelSQL, ModelView):
             for guardian in guardians:
                 if guardian.id_number:
                     check_id_number(guardian.id_number,
-                        cls.id_number.string, guardian.name)
+                        cls.__names__('id_number')['field'], guardian.name)

@@ -131,7 +131,7 @@ class Person(MaskedIdNumberMixin, Workflow, ModelSQL, ModelView):
     mental_illness = fields.Boolean("Mental Illness")
     self_care = fields.Selection(
         SELF_CARE_LEVELS, "Self-Care Ability", readonly=True,
-        help="From the latest done assessment.")
+        help="From the latest completed assessment.")
     assessments = fields.One2Many(
         'social_assistance.assessment', 'person', "Assessments",
         readonly=True)
@@ -345,7 +345,8 @@ class Person(MaskedIdNumberMixin, Workflow, ModelSQL, ModelView):
         if field_names & {'id_number'}:
             for person in persons:
                 check_id_number(
-                    person.id_number, cls.id_number.string, person.name)
+                    person.id_number, cls.__names__('id_number')['field'],
+                    person.name)
 
     def is_active_on(self, date):
         "Whether the person is active on the date (DESIGN.md)"

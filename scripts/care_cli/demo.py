@@ -7,14 +7,15 @@ import sys
 
 from . import database as db
 from . import demo_county
-from .i18n import _
+from .i18n import N_, _, pad, screen_width
 from .import_persons import import_file
 from .init import initialise
 
 SEED = 2024
 DEMO_USERS = [
     # login, name, group (module, XML id)
-    ('registry', 'Registry Officer', ('social_assistance', 'group_registry')),
+    ('registry', N_('Registry Officer'),
+        ('social_assistance', 'group_registry')),
     ]
 
 
@@ -201,6 +202,6 @@ def summary(name, out=sys.stdout):
                     [('needs_guardian', '=', True)])),
             ]
     print(_('Demo county (division codes are illustrative):'), file=out)
-    width = max(len(label) for label, _v in lines)
+    width = max(screen_width(label) for label, _v in lines)
     for label, value in lines:
-        print(f'  {label.ljust(width)}  {value:>6}', file=out)
+        print(f'  {pad(label, width)}  {value:>6}', file=out)

@@ -5,6 +5,7 @@ command line's own lines come from care_cli/locale/zh_CN.po.  Chinese is the
 default; CARE_LANG=en shows the English source strings.
 """
 import os
+import unicodedata
 from functools import cache
 
 import polib
@@ -24,3 +25,19 @@ def _catalog():
 def _(text):
     "Return the translation of text"
     return _catalog().get(text, text)
+
+
+def N_(text):
+    "Mark text for extraction; it is translated where it is shown"
+    return text
+
+
+def screen_width(text):
+    "The columns text takes on a terminal: Chinese characters take two"
+    return sum(2 if unicodedata.east_asian_width(c) in 'WF' else 1
+        for c in text)
+
+
+def pad(text, width):
+    "Pad text with spaces to the screen width"
+    return text + ' ' * max(0, width - screen_width(text))

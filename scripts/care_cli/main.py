@@ -8,10 +8,26 @@ import os
 import sys
 
 from . import database as db
-from .i18n import _
+from .i18n import N_, _
 from .tabular import UnusableInput
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_REJECTED = 0, 1, 2, 3
+
+# argparse's own words, so that the catalogue holds their translations
+ARGPARSE_WORDS = [
+    N_('usage: '), N_('options'), N_('positional arguments'),
+    N_('show this help message and exit'),
+    N_('the following arguments are required: %s'),
+    N_('unrecognized arguments: %s'),
+    N_('invalid choice: %(value)r (choose from %(choices)s)'),
+    N_('argument %(argument_name)s: %(message)s'),
+    N_('invalid %(type)s value: %(value)r'),
+    N_('expected one argument'),
+    ]
+# argparse looks its words up through these module globals
+argparse._ = _
+argparse.ngettext = lambda singular, plural, n: _(
+    singular if n == 1 else plural)
 
 
 class Parser(argparse.ArgumentParser):
