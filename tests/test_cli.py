@@ -4,7 +4,14 @@ import re
 import subprocess
 import unittest
 
+import os
+import sys
+
 from tests.support import CARE, CONFIG, CareDatabase, environment
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(
+                os.path.abspath(__file__))), 'scripts'))
+from care_cli.i18n import _  # noqa: E402
 
 
 def care(*args):
@@ -22,7 +29,8 @@ class CommandLineTestCase(unittest.TestCase):
             with self.subTest(args=args):
                 process = care(*args, '--help')
                 self.assertEqual(process.returncode, 0, process.stderr)
-                self.assertIn('usage:', process.stdout)
+                self.assertIn(_('usage: ').strip(), process.stdout)
+                self.assertIn(' '.join(['care', *args]), process.stdout)
 
     def test_bad_arguments(self):
         "Unknown commands and missing arguments exit with 2"

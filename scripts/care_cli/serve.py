@@ -13,8 +13,7 @@ def add_parser(subparsers):
             'http://localhost:8000/. The web client is installed on first '
             'use by scripts/install-sao.'))
     parser.add_argument('--listen', metavar='HOST:PORT',
-        help=_('address to listen on (default: [web] listen of the '
-            'configuration)'))
+        help=_('address to listen on (default: localhost:8000)'))
     parser.set_defaults(func=run)
 
 
@@ -34,4 +33,7 @@ def run(args):
     print(_('Web client on http://%s/ (database "%s")') % (
             listen, args.database), flush=True)
     trytond = os.path.join(os.path.dirname(sys.executable), 'trytond')
-    os.execve(trytond, [trytond, '-c', os.path.abspath(args.config)], env)
+    # -d loads the database's pool at start: trytond 8.0.12 fails the first
+    # login to a database it has not loaded yet
+    os.execve(trytond, [trytond, '-c', os.path.abspath(args.config),
+            '-d', args.database], env)

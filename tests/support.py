@@ -1,0 +1,349 @@
+"""Shared helpers of the cross-module tests (tests/test_*.py).
+
+These tests drive the project as an operator does: through the `care`
+command, on a throw-away database of the backend that scripts/run_tests.py
+chose through the environment:
+
+- CARE_TEST_BACKEND: 'sqlite' (default) or 'postgresql';
+- TRYTOND_DATABASE_URI: 'sqlite://' or e.g. postgresql://postgres@127.0.0.1:5432/
+  (defaulted from CARE_TEST_BACKEND when unset);
+- TRYTOND_DATABASE__PATH: the folder of the SQLite files (a temporary one
+  under scripts/test; var/db when unset, as `care` does).
+
+Everything that opens trytond runs in a subprocess: trytond's Pool and
+configuration are process-wide, and the test process may hold trytond's own
+test settings (DB_NAME, DB_CACHE), which the subprocesses never see.
+"""
+import json
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# The configuration file, as `care` chooses it without -c
+CONFIG = os.path.abspath(os.environ.get('CARE_CONFIG')
+    or os.path.join(ROOT, 'tryton.conf'))
+ARTIFACTS = os.path.join(ROOT, 'var', 'test-artifacts')
+DEFAULT_URIS = {
+    'sqlite': 'sqlite://',
+    'postgresql': 'postgresql://postgres@127.0.0.1:5432/',
+    }
+# Bounds of the subprocesses, in seconds
+INIT_TIMEOUT = 600
+COMMAND_TIMEOUT = 300
+SERVER_START_TIMEOUT = 90
+SERVER_STOP_TIMEOUT = 15
+# Environment variables meant for trytond's unit tests only
+TEST_ONLY_VARIABLES = ['DB_NAME', 'DB_CACHE', 'DB_CACHE_JOBS']
+
+
+def _bin_dir():
+    "The folder of the venv's scripts (care, trytond, python)"
+    here = os.path.dirname(sys.executable)
+    if os.path.exists(os.path.join(here, 'care')):
+        return here
+    return os.path.join(ROOT, '.venv', 'bin')
+
+
+BIN = _bin_dir()
+PYTHON = os.path.join(BIN, 'python')
+CARE = os.path.join(BIN, 'care')
+
+
+def backend():
+    "The backend under test: 'sqlite' or 'postgresql'"
+    name = os.environ.get('CARE_TEST_BACKEND', 'sqlite')
+    if name not in DEFAULT_URIS:
+        raise ValueError(f'CARE_TEST_BACKEND={name!r}: expected one of '
+            f'{", ".join(DEFAULT_URIS)}')
+    return name
+
+
+def database_uri():
+    "The trytond database URI of the backend under test"
+    name = backend()
+    uri = os.environ.get('TRYTOND_DATABASE_URI') or DEFAULT_URIS[name]
+    if not uri.startswith(name):
+        raise ValueError(f'CARE_TEST_BACKEND={name} but '
+            f'TRYTOND_DATABASE_URI={uri}')
+    return uri
+
+
+def sqlite_path():
+    "The folder of the SQLite files, as care_cli.database.load_config sets it"
+    return os.path.join(os.path.dirname(CONFIG),
+        os.environ.get('TRYTOND_DATABASE__PATH') or os.path.join('var', 'db'))
+
+
+def environment(**extra):
+    "The environment of a subprocess: the backend's, no unit-test settings"
+    env = dict(os.environ)
+    for name in TEST_ONLY_VARIABLES:
+        env.pop(name, None)
+    # python -O of the test process is not passed on
+    env.pop('PYTHONOPTIMIZE', None)
+    env['TRYTOND_DATABASE_URI'] = database_uri()
+    env['PYTHONPATH'] = os.pathsep.join(
+        p for p in [ROOT, env.get('PYTHONPATH')] if p)
+    env['PYTHONUNBUFFERED'] = '1'
+    env.update({k: str(v) for k, v in extra.items()})
+    return env
+
+
+def free_port():
+    "A TCP port free on the loopback address at the time of asking"
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(('127.0.0.1', 0))
+        return sock.getsockname()[1]
+
+
+def artifact_path(name):
+    "A path under var/test-artifacts/ (made if needed) for evidence files"
+    os.makedirs(ARTIFACTS, exist_ok=True)
+    return os.path.join(ARTIFACTS, name)
+
+
+def describe(process):
+    "The command, exit code and output of a CompletedProcess, for messages"
+    return (f'{" ".join(map(str, process.args))} exited '
+        f'{process.returncode}\n--- stdout\n{process.stdout}'
+        f'\n--- stderr\n{process.stderr}')
+
+
+class CareError(AssertionError):
+    "A care command or snippet that should have succeeded failed"
+
+
+# Run in a subprocess by CareDatabase.python(): loads the configuration as
+# `care` does, then runs CODE with `pool` (a transaction as a user) and
+# `params`, and prints the JSON of the variable `result`.
+_SNIPPET = '''
+import json, sys
+from care_cli import database as db
+db.load_config(sys.argv[1])
+params = json.loads(sys.argv[4])
+result = None
+with db.session(sys.argv[2], login=sys.argv[3]) as pool:
+    exec(compile(params.pop('__code__'), '<snippet>', 'exec'))
+print('\\n@@RESULT@@' + json.dumps(result, default=str))
+'''
+
+_CREATE_USER = '''
+User = pool.get('res.user')
+ModelData = pool.get('ir.model.data')
+admin, = User.search([('login', '=', 'admin')])
+groups = [ModelData.get_id(*g.split('.', 1)) for g in params['groups']]
+values = {
+    'name': params['name'],
+    'password': params['password'],
+    'language': admin.language.id if admin.language else None,
+    'groups': [('add', groups)],
+    }
+if admin.company:
+    values['companies'] = [('add', [c.id for c in admin.companies])]
+    values['company'] = admin.company.id
+users = User.search([('login', '=', params['login'])])
+if users:
+    User.write(users, values)
+else:
+    users = User.create([{'login': params['login'], **values}])
+result = users[0].id
+'''
+
+
+class CareDatabase:
+    """A throw-away database initialised by `care init`.
+
+    Use create() then drop() (drop() is safe to call at any time and more
+    than once), or as a context manager."""
+
+    def __init__(self, prefix='caretest'):
+        self.prefix = prefix
+        self.name = None
+        self.backend = backend()
+        self.admin_password = None
+        self._tmp = None
+
+    def __enter__(self):
+        self.create()
+        return self
+
+    def __exit__(self, *exc):
+        self.drop()
+
+    def create(self):
+        "Create and initialise a new database; return its name"
+        if self.name is not None:
+            raise RuntimeError(f'database {self.name} already created')
+        self.name = f'{self.prefix}_{secrets.token_hex(5)}'
+        self._tmp = tempfile.mkdtemp(prefix='caretest-')
+        self.admin_password = secrets.token_urlsafe(12)
+        password_file = os.path.join(self._tmp, 'admin-password')
+        with open(password_file, 'w') as file:
+            file.write(self.admin_password)
+        process = self.care('init', timeout=INIT_TIMEOUT,
+            env={'TRYTONPASSFILE': password_file})
+        if process.returncode != 0:
+            raise CareError(f'care init of {self.name} failed: '
+                + describe(process))
+        return self.name
+
+    def command(self, *args):
+        "The command line of `care ARGS` against this database"
+        return [CARE, '-c', CONFIG, '-d', self.name, *map(str, args)]
+
+    def care(self, *args, timeout=COMMAND_TIMEOUT, env=None, check=False,
+            input=None):
+        "Run `care ARGS` against this database; return the CompletedProcess"
+        process = subprocess.run(self.command(*args), cwd=ROOT,
+            env=environment(**(env or {})), capture_output=True, text=True,
+            timeout=timeout, input=input,
+            stdin=None if input is not None else subprocess.DEVNULL)
+        if check and process.returncode != 0:
+            raise CareError(describe(process))
+        return process
+
+    def python(self, code, as_user='admin', timeout=COMMAND_TIMEOUT,
+            **params):
+        """Run CODE in a subprocess inside a transaction as AS_USER (committed
+        when CODE ends without error), with `pool` and `params` (the keyword
+        arguments, JSON) defined; return the JSON-decoded value that CODE
+        assigned to `result`."""
+        process = subprocess.run([PYTHON, '-c', _SNIPPET, CONFIG, self.name,
+                as_user, json.dumps({'__code__': code, **params})],
+            cwd=ROOT, env=environment(), capture_output=True, text=True,
+            timeout=timeout, stdin=subprocess.DEVNULL)
+        if process.returncode != 0 or '@@RESULT@@' not in process.stdout:
+            raise CareError('snippet failed: ' + describe(process))
+        return json.loads(process.stdout.rsplit('@@RESULT@@', 1)[1])
+
+    def create_user(self, login, password, group_xml_ids, name=None):
+        """Create (or update) a user with the password, in the groups given
+        as 'module.xml_id', with the admin's language and companies; return
+        the user's id."""
+        return self.python(_CREATE_USER, login=login, password=password,
+            groups=list(group_xml_ids), name=name or login)
+
+    def serve(self, port, log_path):
+        "Start `care serve` on 127.0.0.1:PORT; return the CareServer"
+        server = CareServer(self, port, log_path)
+        server.start()
+        return server
+
+    def drop(self):
+        "Drop the database and the temporary files, whatever state they are in"
+        name, self.name = self.name, None
+        if self._tmp:
+            shutil.rmtree(self._tmp, ignore_errors=True)
+            self._tmp = None
+        if not name:
+            return
+        if self.backend == 'sqlite':
+            path = os.path.join(sqlite_path(), name + '.sqlite')
+            for suffix in ['', '-journal', '-wal', '-shm']:
+                if os.path.exists(path + suffix):
+                    os.remove(path + suffix)
+        else:
+            import psycopg
+            uri = database_uri().rstrip('/') + '/postgres'
+            with psycopg.connect(uri, autocommit=True,
+                    connect_timeout=10) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    def exists(self, name=None):
+        "Whether the database (by default this one) is there"
+        name = name or self.name
+        if self.backend == 'sqlite':
+            return os.path.exists(os.path.join(sqlite_path(), name + '.sqlite'))
+        import psycopg
+        uri = database_uri().rstrip('/') + '/postgres'
+        with psycopg.connect(uri, connect_timeout=10) as conn:
+            return bool(conn.execute(
+                    'SELECT 1 FROM pg_database WHERE datname = %s',
+                    (name,)).fetchone())
+
+
+class CareServer:
+    """`care serve` (trytond and sao) for a CareDatabase, on a loopback
+    port, its output in a log file"""
+
+    def __init__(self, database, port, log_path):
+        self.database = database
+        self.port = port
+        self.log_path = log_path
+        self.url = f'http://127.0.0.1:{port}/'
+        self.process = None
+        self._log = None
+
+    def start(self, timeout=SERVER_START_TIMEOUT):
+        "Start the server and wait until it serves the web client"
+        self._log = open(self.log_path, 'w')
+        self.process = subprocess.Popen(
+            self.database.command('serve', '--listen', f'127.0.0.1:{self.port}'),
+            cwd=ROOT, env=environment(), stdin=subprocess.DEVNULL,
+            stdout=self._log, stderr=subprocess.STDOUT,
+            start_new_session=True)
+        try:
+            self.wait_ready(timeout)
+        except BaseException:
+            self.stop()
+            raise
+
+    def wait_ready(self, timeout):
+        deadline = time.monotonic() + timeout
+        last = None
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise CareError(f'care serve exited {self.process.returncode}:'
+                    f'\n{self.log()}')
+            elsewhere = self._listening_elsewhere()
+            if elsewhere:
+                raise CareError(f'care serve --listen 127.0.0.1:{self.port} '
+                    f'serves on {elsewhere} instead:\n{self.log()}')
+            try:
+                with urllib.request.urlopen(self.url, timeout=5) as response:
+                    if response.status == 200 and b'sao' in response.read():
+                        return
+            except (OSError, urllib.error.URLError) as error:
+                last = error
+            time.sleep(0.5)
+        raise CareError(f'care serve did not answer on {self.url} within '
+            f'{timeout} s ({last}):\n{self.log()}')
+
+    def _listening_elsewhere(self):
+        "The address werkzeug says it runs on when it is not the one asked"
+        for line in self.log().splitlines():
+            if 'Running on http://' in line:
+                address = line.split('Running on http://', 1)[1].split()[0]
+                address = address.rstrip('/')
+                if address != f'127.0.0.1:{self.port}':
+                    return address
+        return None
+
+    def log(self):
+        try:
+            with open(self.log_path, errors='replace') as file:
+                return file.read()[-5000:]
+        except OSError:
+            return ''
+
+    def stop(self):
+        "Stop the server (SIGTERM, then SIGKILL): safe to call more than once"
+        process, self.process = self.process, None
+        if process and process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(SERVER_STOP_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(SERVER_STOP_TIMEOUT)
+        if self._log:
+            self._log.close()
+            self._log = None

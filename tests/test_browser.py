@@ -1,0 +1,298 @@
+"""The web client as a registry officer uses it (headless Chromium, sao).
+
+A throw-away database gets a three-person roster through `care import
+persons` and a user `officer` of the registry group; `care serve` runs
+trytond with sao on a free loopback port; Playwright drives Debian's
+Chromium to log in, open 社会救助 > 特困人员 from the menu, search a person by
+identity number and open the form, which must show the Chinese labels and
+the person's name.  Screenshots and the server's log are left under
+var/test-artifacts/ (browser-*-BACKEND.png, browser-server-BACKEND.log).
+
+Skipped only when /usr/bin/chromium or the playwright package is missing
+(scripts/install-test-tools and setup.cfg's `test` extra install them).
+"""
+import os
+import tempfile
+import time
+import unittest
+
+from tests import support
+
+CHROMIUM = '/usr/bin/chromium'
+CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu',
+    '--disable-quic', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync']
+# Playwright's bounds, in milliseconds
+LAUNCH_TIMEOUT = 60_000
+STEP_TIMEOUT = 30_000
+PAGE_TIMEOUT = 60_000
+
+OFFICER = 'officer'
+REGISTRY_GROUP = 'social_assistance.group_registry'
+# The glossary's words the officer must see: the menu and the form's labels
+MENU = ['社会救助', '特困人员']
+LABELS = ['身份证号', '姓名']
+
+
+def id_number(county, birth, sequence):
+    "A valid GB 11643 identity number (ISO 7064 MOD 11-2 check character)"
+    first = f'{county}{birth}{sequence}'
+    total = sum(int(d) * pow(2, 17 - i, 11) for i, d in enumerate(first))
+    return first + '10X98765432'[total % 11]
+
+
+PERSONS = [
+    # 身份证号, 姓名, 镇街, 村居, 供养方式, 生活自理能力, 认定日期
+    (id_number('371522', '19400312', '102'), '张桂兰', '燕店镇', '燕店村',
+        '分散供养', '部分丧失', '2020-03-01'),
+    (id_number('371522', '19380521', '215'), '李德福', '燕店镇', '前屯村',
+        '集中供养', '完全丧失', '2019-07-15'),
+    (id_number('371522', '19471103', '321'), '王秀英', '古云镇', '古云村',
+        '分散供养', '具备', '2021-11-20'),
+    ]
+HEADERS = ['身份证号', '姓名', '镇街', '村居', '供养方式', '生活自理能力', '认定日期']
+
+
+def playwright_missing():
+    "Why the browser test cannot run here, or None"
+    if not os.access(CHROMIUM, os.X_OK):
+        return f'{CHROMIUM} is missing (scripts/install-test-tools installs it)'
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return ('the playwright package is missing (pip install -e '
+            "'.[test]')")
+    return None
+
+
+class BrowserTestCase(unittest.TestCase):
+    "A registry officer finds a person in sao"
+
+    @classmethod
+    def setUpClass(cls):
+        reason = playwright_missing()
+        if reason:
+            raise unittest.SkipTest(reason)
+        cls.backend = support.backend()
+        cls.timings = {}
+        started = time.monotonic()
+        cls.database = support.CareDatabase()
+        cls.addClassCleanup(cls.database.drop)
+        cls.database.create()
+        cls.timings['init'] = time.monotonic() - started
+
+        cls.folder = tempfile.TemporaryDirectory(prefix='caretest-roster-')
+        cls.addClassCleanup(cls.folder.cleanup)
+        roster = os.path.join(cls.folder.name, 'roster.csv')
+        with open(roster, 'w', encoding='utf-8', newline='') as file:
+            file.write(','.join(HEADERS) + '\r\n')
+            for person in PERSONS:
+                file.write(','.join(person) + '\r\n')
+        step = time.monotonic()
+        process = cls.database.care('import', 'persons', roster,
+            '--create-divisions')
+        if process.returncode != 0 or '3 created' not in process.stdout:
+            raise support.CareError('care import persons: '
+                + support.describe(process))
+        cls.timings['import'] = time.monotonic() - step
+
+        cls.password = 'Officer-' + os.urandom(6).hex()
+        cls.database.create_user(OFFICER, cls.password, [REGISTRY_GROUP],
+            name='登记员')
+        # The menu's words as the officer reads them (the translations)
+        cls.menu_path = cls.database.python(MENU_PATH, as_user=OFFICER,
+            xml_id='social_assistance.menu_person_form')
+
+        step = time.monotonic()
+        cls.server = support.CareServer(cls.database, support.free_port(),
+            support.artifact_path(f'browser-server-{cls.backend}.log'))
+        cls.addClassCleanup(cls.server.stop)
+        cls.server.start()
+        cls.timings['serve'] = time.monotonic() - step
+
+    def setUp(self):
+        from playwright.sync_api import sync_playwright
+        # No failure picture of an earlier run left to mislead
+        stale = support.artifact_path(f'browser-failure-{self.backend}.png')
+        if os.path.exists(stale):
+            os.remove(stale)
+        self.playwright = sync_playwright().start()
+        self.addCleanup(self.playwright.stop)
+        self.browser = self.playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS,
+            timeout=LAUNCH_TIMEOUT)
+        self.addCleanup(self.browser.close)
+        context = self.browser.new_context(locale='zh-CN',
+            timezone_id='Asia/Shanghai',
+            viewport={'width': 1366, 'height': 860})
+        context.set_default_timeout(STEP_TIMEOUT)
+        context.set_default_navigation_timeout(PAGE_TIMEOUT)
+        # Only the server under test: anything else is refused
+        context.route('**/*', self._loopback_only)
+        self.page = context.new_page()
+        self.console = []
+        self.page.on('console', lambda message: self.console.append(
+                f'{message.type}: {message.text}'))
+        self.page.on('pageerror', lambda error: self.console.append(
+                f'pageerror: {error}'))
+
+    def _loopback_only(self, route):
+        if route.request.url.startswith(self.server.url):
+            route.continue_()
+        else:
+            route.abort()
+
+    def screenshot(self, name):
+        "Save the page as var/test-artifacts/browser-NAME-BACKEND.png"
+        path = support.artifact_path(f'browser-{name}-{self.backend}.png')
+        self.page.screenshot(path=path, full_page=True)
+        return path
+
+    def test_officer_finds_person(self):
+        "The officer logs in, searches a person by number and sees the form"
+        try:
+            self._officer_finds_person()
+        except BaseException:
+            try:
+                self.screenshot('failure')
+            except Exception:
+                pass
+            if self.console:
+                print('\nbrowser console:\n' + '\n'.join(self.console[-30:]))
+            raise
+
+    def _officer_finds_person(self):
+        number, name = PERSONS[1][:2]
+        page = self.page
+        started = time.monotonic()
+        page.goto(self.server.url, wait_until='load')
+
+        # The login dialog: database, user name
+        dialog = page.locator('.login-dialog')
+        dialog.locator('#login').wait_for(state='visible')
+        # A list of the databases (several) or an entry (one, read-only)
+        database = dialog.locator('#database:visible').first
+        database.wait_for()
+        if database.evaluate('e => e.tagName') == 'SELECT':
+            database.select_option(self.database.name)
+        elif database.get_attribute('readonly') is None:
+            database.fill(self.database.name)
+        else:
+            self.assertEqual(database.input_value(), self.database.name)
+        dialog.locator('#login').fill(OFFICER)
+        self.screenshot('login')
+        dialog.locator('#login').press('Enter')
+
+        # Then the password
+        ask = page.locator('.ask-dialog').filter(
+            has=page.locator('input[type=password]'))
+        self._expect(ask.locator('input[type=password]'), 'the password')
+        ask.locator('input[type=password]').fill(self.password)
+        ask.locator('.btn-primary').click()
+        # The menu: 社会救助 > 特困人员 (as the translations name it)
+        menu = page.locator('#menu')
+        entries = [menu.locator('td').get_by_text(n, exact=True)
+            for n in self.menu_path]
+        self._expect(entries[0], 'the menu')
+        page.locator('.login-dialog').wait_for(state='detached')
+        for entry in entries:
+            entry.click()
+        tab = page.locator('#tabcontent > .tab-pane.active')
+        search = tab.locator('.filter-box input.form-control').first
+        search.wait_for(state='visible')
+        rows = tab.locator('table.tree > tbody > tr')
+        rows.get_by_text(PERSONS[0][1], exact=True).first.wait_for()
+        self.screenshot('person-list')
+
+        # The search by identity number leaves that one person
+        search.fill(number)
+        search.press('Enter')
+        self._wait_until(lambda: rows.filter(has_text=name).count() == 1
+            and rows.filter(has_text=PERSONS[0][1]).count() == 0,
+            f'the list shows only {name} after searching {number}')
+        row = rows.filter(has_text=name).first
+        # Select the row as a person would before opening it: sao puts the
+        # list's state in the URL on selection, and a hash change it handles
+        # after the form has replaced the list opens the list again in a
+        # second tab (Playwright's double-click is faster than any hand)
+        row.locator('td').nth(3).click()
+        page.wait_for_function(URL_SETTLED)
+        page.wait_for_timeout(300)
+        row.locator('td').nth(3).dblclick()
+
+        # The form: Chinese labels, the person's name and number
+        form = tab.locator('.form')
+        form.locator('label').first.wait_for(state='visible')
+        self._wait_until(lambda: name in self._values(form),
+            f'the form shows {name}')
+        self.screenshot('person-form')
+        labels = [t.strip().rstrip(':：').strip()
+            for t in form.locator('label').all_inner_texts()]
+        for label in LABELS:
+            self.assertIn(label, labels,
+                f'label {label} not on the form; its labels: {labels}')
+        values = self._values(form)
+        self.assertIn(name, values)
+        self.assertIn(number, values, 'the registry sees the full number')
+        errors = [m for m in self.console if m.startswith('pageerror')]
+        self.assertEqual(errors, [], 'uncaught errors in the web client')
+        tabs = page.locator('#tablist > li').all_inner_texts()
+        self.assertEqual(len(tabs), 1, f'one tab expected: {tabs}')
+        self.assertIn(self.menu_path[-1], tabs[0])
+        self.assertEqual(self.menu_path, MENU, 'the glossary\'s menu words')
+        print(f'\n[{self.backend}] init {self.timings["init"]:.1f} s, '
+            f'import {self.timings["import"]:.1f} s, '
+            f'serve {self.timings["serve"]:.1f} s, '
+            f'browser {time.monotonic() - started:.1f} s; '
+            f'menu {" > ".join(self.menu_path)}')
+        errors = [m.splitlines()[0] for m in self.console
+            if m.startswith('error')]
+        if errors:
+            print('browser console errors:\n  ' + '\n  '.join(errors))
+
+    def _expect(self, locator, what):
+        """Wait until LOCATOR is visible; fail at once with its message when
+        sao shows an error dialog instead"""
+        errors = self.page.locator('.error-dialog, .message-dialog').filter(
+            visible=True)
+        locator.or_(errors).first.wait_for(state='visible')
+        if errors.count():
+            self.fail(f'sao shows an error instead of {what}: '
+                + ' / '.join(errors.all_inner_texts()).strip())
+
+    @staticmethod
+    def _values(form):
+        "The values shown by the form's entries"
+        return form.locator('input, textarea').evaluate_all(
+            'elements => elements.map(e => e.value)')
+
+    def _wait_until(self, condition, what, timeout=STEP_TIMEOUT / 1000):
+        deadline = time.monotonic() + timeout
+        while not condition():
+            if time.monotonic() > deadline:
+                self.fail(f'waited {timeout:.0f} s in vain for {what}')
+            self.page.wait_for_timeout(250)
+
+
+# Whether sao's URL (location.hash) is that of the current tab
+URL_SETTLED = '''() => {
+    const tab = Sao.Tab.tabs.get_current();
+    const session = Sao.Session.current_session;
+    return tab && session && decodeURIComponent(window.location.hash)
+        == '#' + session.database + '/' + decodeURIComponent(tab.get_url());
+}'''
+
+# Run by CareDatabase.python as the officer: the menu entry's path of names
+MENU_PATH = '''
+Menu = pool.get('ir.ui.menu')
+ModelData = pool.get('ir.model.data')
+menu = Menu(ModelData.get_id(*params['xml_id'].split('.', 1)))
+result = []
+while menu:
+    result.insert(0, menu.name)
+    menu = menu.parent
+'''
+
+
+if __name__ == '__main__':
+    unittest.main()
