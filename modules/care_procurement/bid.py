@@ -1,0 +1,155 @@
+# This file is part of 莘情照护.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+from decimal import Decimal
+
+from trytond.i18n import gettext
+from trytond.model import Index, ModelSQL, ModelView, Unique, fields
+from trytond.model.exceptions import ValidationError
+from trytond.pool import Pool
+from trytond.pyson import Eval
+
+from .procurement import MONEY
+
+# The party identifier type of the 统一社会信用代码 in Tryton 8.0
+USCC = 'cn_uscc'
+
+
+def contractor_code(party):
+    "The contractor's 统一社会信用代码, or None"
+    for identifier in party.identifiers:
+        if identifier.type == USCC:
+            return identifier.code
+
+
+class Bid(ModelSQL, ModelView):
+    "Bid"
+    __name__ = 'care.procurement.bid'
+    _history = True
+
+    _open = {'readonly': Eval('lot_state') != 'open'}
+
+    lot = fields.Many2One('care.procurement.lot', "Lot", required=True,
+        ondelete='CASCADE', states=_open)
+    lot_state = fields.Function(fields.Selection([
+                ('open', "Open"),
+                ('awarded', "Awarded"),
+                ('failed', "Failed"),
+                ], "Lot State"), 'on_change_with_lot_state')
+    contractor = fields.Many2One('party.party', "Contractor", required=True,
+        ondelete='RESTRICT', states=_open,
+        domain=[('identifiers.type', '=', USCC)],
+        help="A party with a Unified Social Credit Code (统一社会信用代码).")
+    lines = fields.One2Many('care.procurement.bid.line', 'bid', "Prices",
+        states=_open)
+    technical_score = fields.Numeric("Technical Score", digits=(5, 2),
+        domain=['OR', ('technical_score', '=', None),
+            ('technical_score', '>=', 0)],
+        states=_open,
+        help="Entered by the evaluation panel: at most 100 minus the price "
+        "weight.")
+    price_weight = fields.Function(fields.Numeric("Price Weight"),
+        'on_change_with_price_weight')
+    total = fields.Numeric("Total Price", digits=MONEY, readonly=True,
+        help="The prices over the lot's estimated quantities.")
+    valid = fields.Boolean("Valid", readonly=True)
+    invalid_reason = fields.Text("Invalid Reason", readonly=True,
+        states={'invisible': Eval('valid', True)})
+    price_score = fields.Numeric("Price Score", digits=(5, 2),
+        readonly=True)
+    total_score = fields.Numeric("Total Score", digits=(5, 2),
+        readonly=True)
+    rank = fields.Integer("Rank", readonly=True)
+
+    del _open
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_constraints = [
+            ('lot_contractor_unique', Unique(t, t.lot, t.contractor),
+                'care_procurement.msg_bid_unique'),
+            ]
+        cls._sql_indexes.add(Index(t, (t.lot, Index.Range())))
+        cls._order = [('lot', 'DESC'), ('rank', 'ASC NULLS LAST'),
+            ('id', 'ASC')]
+
+    @staticmethod
+    def default_valid():
+        return False
+
+    @fields.depends('lot', '_parent_lot.state')
+    def on_change_with_lot_state(self, name=None):
+        if self.lot:
+            return self.lot.state
+
+    @fields.depends('lot', '_parent_lot.procurement')
+    def on_change_with_price_weight(self, name=None):
+        if self.lot and self.lot.procurement:
+            return self.lot.procurement.price_weight
+
+    def get_rec_name(self, name):
+        return f'{self.lot.rec_name} / {self.contractor.rec_name}'
+
+    @classmethod
+    def validate_fields(cls, bids, field_names):
+        super().validate_fields(bids, field_names)
+        if 'technical_score' in field_names:
+            for bid in bids:
+                limit = 100 - bid.lot.procurement.price_weight
+                if (bid.technical_score or 0) > limit:
+                    raise ValidationError(gettext(
+                            'care_procurement.msg_technical_score_range',
+                            bid=bid.rec_name, limit=limit))
+        if 'contractor' in field_names:
+            for bid in bids:
+                if not contractor_code(bid.contractor):
+                    raise ValidationError(gettext(
+                            'care_procurement.msg_contractor_no_uscc',
+                            contractor=bid.contractor.rec_name))
+
+    def evaluate(self):
+        """Return (total over the estimated quantities, the reasons that make
+        the bid invalid or None)"""
+        prices = {l.service.id: l.unit_price for l in self.lines}
+        reasons, total = [], Decimal(0)
+        for lot_service in self.lot.services:
+            service = lot_service.service
+            price = prices.get(service.id)
+            if price is None:
+                reasons.append(gettext(
+                        'care_procurement.msg_bid_missing_service',
+                        service=service.rec_name))
+                continue
+            if price > lot_service.ceiling_price:
+                reasons.append(gettext(
+                        'care_procurement.msg_bid_above_ceiling',
+                        service=service.rec_name, price=price,
+                        ceiling=lot_service.ceiling_price))
+            total += price * lot_service.estimated_quantity
+        if self.technical_score is None:
+            reasons.append(gettext(
+                    'care_procurement.msg_bid_no_technical_score'))
+        return total.quantize(Decimal('0.01')), '\n'.join(reasons) or None
+
+
+class BidLine(ModelSQL, ModelView):
+    "Bid Price"
+    __name__ = 'care.procurement.bid.line'
+
+    bid = fields.Many2One('care.procurement.bid', "Bid", required=True,
+        ondelete='CASCADE')
+    service = fields.Many2One('care.service', "Service", required=True,
+        ondelete='RESTRICT')
+    unit_price = fields.Numeric("Unit Price", digits=MONEY, required=True,
+        domain=[('unit_price', '>=', 0)])
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_constraints = [
+            ('bid_service_unique', Unique(t, t.bid, t.service),
+                'care_procurement.msg_bid_line_unique'),
+            ]
+        cls._sql_indexes.add(Index(t, (t.bid, Index.Range())))

@@ -1,0 +1,46 @@
+# This file is part of 莘情照护.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+from trytond.model import fields
+from trytond.pool import Pool, PoolMeta
+from trytond.transaction import Transaction
+
+from .bid import USCC
+
+
+class User(metaclass=PoolMeta):
+    __name__ = 'res.user'
+
+    care_contractor = fields.Many2One('party.party', "Contractor",
+        domain=[('identifiers.type', '=', USCC)],
+        help="The contractor (服务机构) whose records this user works on; "
+        "such a user sees nothing of other contractors.")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._context_fields.insert(0, 'care_contractor')
+
+    @classmethod
+    def contractor_id(cls):
+        "The contractor party id of the current user, or None"
+        user = Transaction().user
+        if not user:
+            return None
+        contractor = cls(user).care_contractor
+        return contractor.id if contractor else None
+
+
+class Rule(metaclass=PoolMeta):
+    __name__ = 'ir.rule'
+
+    @classmethod
+    def _get_context(cls, model_name):
+        User = Pool().get('res.user')
+        context = super()._get_context(model_name)
+        context['care_contractor'] = User.contractor_id()
+        return context
+
+    @classmethod
+    def _get_cache_key(cls, model_names):
+        User = Pool().get('res.user')
+        return super()._get_cache_key(model_names) + (User.contractor_id(),)
