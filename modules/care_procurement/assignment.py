@@ -2,7 +2,6 @@
 # this repository contains the full copyright notices and license terms.
 import datetime as dt
 
-from sql import Literal, Null
 from sql.conditionals import Coalesce
 
 from trytond.i18n import gettext
@@ -18,6 +17,13 @@ from trytond.wizard import Button, StateTransition, StateView, Wizard
 # The support mode of the persons each kind of contract serves
 SUPPORT_MODE = {'home_care': 'scattered', 'placement': 'centralized'}
 FAR = dt.date(9999, 12, 31)
+
+
+def _date(value):
+    "A date column value: SQLite may give text"
+    if isinstance(value, str):
+        return dt.date.fromisoformat(value)
+    return value
 
 
 class Assignment(ModelSQL, ModelView):
@@ -39,8 +45,8 @@ class Assignment(ModelSQL, ModelView):
                 ('end_date', '>=', Eval('start_date', None)), ())],
         help="The last day; empty while open-ended.")
     plan = fields.One2Many('care.contract.assignment.plan', 'assignment',
-        "Care Plan", help="The monthly quantities of each service "
-        "(一户一策).")
+        "Care Plan", help="The monthly quantities of each service, "
+        "planned for this person.")
 
     @classmethod
     def __setup__(cls):
@@ -157,9 +163,11 @@ class Assignment(ModelSQL, ModelView):
 
     @classmethod
     def assign_towns(cls, contract, town_ids, start_date, end_date):
-        """Assign in SQL every person of the towns with the contract's support
-        mode, active on start_date, not assigned elsewhere in the period; give
-        each the default care plan.  Return the number of persons assigned."""
+        """Assign in SQL every eligible person of the towns with the
+        contract's support mode who is not assigned to a contract of the same
+        kind in the period: each assignment runs from start_date (or the
+        person's start) to end_date (or the person's end) and gets the
+        default care plan.  Return the number of persons assigned."""
         pool = Pool()
         Person = pool.get('social_assistance.person')
         Contract = pool.get('care.contract')
@@ -169,30 +177,35 @@ class Assignment(ModelSQL, ModelView):
         person = Person.__table__()
         assignment = cls.__table__()
         other = Contract.__table__()
-        end = end_date or contract.end_date
+        end_date = end_date or contract.end_date
 
         taken = assignment.join(other,
             condition=other.id == assignment.contract).select(
             assignment.person,
             where=(other.kind == contract.kind)
-            & (assignment.start_date <= end)
+            & (assignment.start_date <= end_date)
             & (Coalesce(assignment.end_date, FAR) >= start_date))
-        query = person.select(person.id, person.self_care,
-            where=person.town.in_(town_ids or [-1])
-            & (person.support_mode == SUPPORT_MODE[contract.kind])
-            & Person.active_on_condition(person, Literal(start_date))
-            & ~person.id.in_(taken),
-            order_by=[person.id])
-        cursor.execute(*query)
+        cursor.execute(*person.select(
+                person.id, person.self_care, person.start_date,
+                person.end_date,
+                where=person.town.in_(town_ids or [-1])
+                & (person.support_mode == SUPPORT_MODE[contract.kind])
+                & (person.start_date <= end_date)
+                & (Coalesce(person.end_date, FAR) >= start_date)
+                & ~person.id.in_(taken),
+                order_by=[person.id]))
         persons = cursor.fetchall()
-        ids = insert_many(cls, ['contract', 'person', 'start_date', 'end_date'],
-            [[contract.id, p, start_date, end_date] for p, _ in persons])
+        ids = insert_many(cls,
+            ['contract', 'person', 'start_date', 'end_date'],
+            [[contract.id, id_, max(start_date, _date(start)),
+                    min(end_date, _date(end) or FAR)]
+                for id_, _, start, end in persons])
         cls._insert_history(ids)
 
         quantities = Template.quantities()
         services = contract.service_ids
         plan_rows = [[a, service, quantity]
-            for a, (_, level) in zip(ids, persons)
+            for a, (_, level, _s, _e) in zip(ids, persons)
             for service, quantity in quantities.get(level, {}).items()
             if service in services]
         Plan._insert_history(insert_many(Plan,

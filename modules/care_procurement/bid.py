@@ -5,13 +5,13 @@ from decimal import Decimal
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Unique, fields
 from trytond.model.exceptions import ValidationError
-from trytond.pool import Pool
 from trytond.pyson import Eval
 
 from .procurement import MONEY
 
-# The party identifier type of the 统一社会信用代码 in Tryton 8.0
-USCC = 'cn_uscc'
+# The party identifier type of the Unified Social Credit Code in Tryton 8.0
+# (validated with python-stdnum's cn.uscc)
+USCC = 'cn_vat'
 
 
 def contractor_code(party):
@@ -38,7 +38,7 @@ class Bid(ModelSQL, ModelView):
     contractor = fields.Many2One('party.party', "Contractor", required=True,
         ondelete='RESTRICT', states=_open,
         domain=[('identifiers.type', '=', USCC)],
-        help="A party with a Unified Social Credit Code (统一社会信用代码).")
+        help="A party with a Unified Social Credit Code.")
     lines = fields.One2Many('care.procurement.bid.line', 'bid', "Prices",
         states=_open)
     technical_score = fields.Numeric("Technical Score", digits=(5, 2),

@@ -1,5 +1,6 @@
 # This file is part of 莘情照护.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
+import datetime as dt
 from decimal import Decimal
 
 from trytond.i18n import gettext
@@ -118,7 +119,8 @@ class Contract(Workflow, ModelSQL, ModelView):
 
     @classmethod
     def from_lot(cls, lot):
-        "A draft contract with the awarded bid's prices"
+        """A draft contract with the awarded bid's prices, over the
+        procurement's year"""
         Line = Pool().get('care.contract.line')
         bid = lot.awarded_bid
         procurement = lot.procurement
@@ -128,6 +130,8 @@ class Contract(Workflow, ModelSQL, ModelView):
             contractor=bid.contractor,
             lot=lot,
             kind=lot.kind,
+            start_date=dt.date(procurement.year, 1, 1),
+            end_date=dt.date(procurement.year, 12, 31),
             amount=min(bid.total, lot.budget),
             lines=[Line(service=s.service, unit_price=prices[s.service])
                 for s in lot.services],

@@ -12,7 +12,7 @@ class User(metaclass=PoolMeta):
 
     care_contractor = fields.Many2One('party.party', "Contractor",
         domain=[('identifiers.type', '=', USCC)],
-        help="The contractor (服务机构) whose records this user works on; "
+        help="The contractor whose records this user works on; "
         "such a user sees nothing of other contractors.")
 
     @classmethod

@@ -23,7 +23,7 @@ class Division(DeactivableMixin, tree(), ModelSQL, ModelView):
 
     code = fields.Char(
         "Code", size=12,
-        help="The 12-digit statistical division code (统计用区划代码).")
+        help="The 12-digit statistical division code.")
     name = fields.Char("Name", required=True)
     level = fields.Selection(LEVELS, "Level", required=True)
     parent = fields.Many2One(

@@ -99,7 +99,7 @@ class Person(MaskedIdNumberMixin, Workflow, ModelSQL, ModelView):
     id_number = fields.Char(
         "Identity Number", required=True, size=18, strip=True,
         states=_readonly_terminated,
-        help="The 18-character citizen identity number (公民身份号码).")
+        help="The 18-character citizen identity number.")
     birth_date = fields.Date("Birth Date", readonly=True)
     gender = fields.Selection([
             (None, ""),

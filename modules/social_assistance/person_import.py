@@ -18,7 +18,6 @@ from trytond.i18n import gettext
 from trytond.model import Model
 from trytond.pool import Pool
 from trytond.tools import grouped_slice
-from trytond.transaction import Transaction
 
 from . import identity
 from .sql_tools import insert_many, update_row

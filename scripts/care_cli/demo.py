@@ -6,7 +6,7 @@ import secrets
 import sys
 
 from . import database as db
-from . import demo_county
+from . import demo_county, demo_procurement
 from .i18n import N_, _, pad, screen_width
 from .import_persons import import_file
 from .init import initialise
@@ -76,9 +76,11 @@ def build(config_path, name, count, seed, out=sys.stdout):
     import_file(name, roster, out=out)
     with db.session(name) as pool:
         _life_events(pool, rng, today)
-        password = _create_users(pool)
-    print(_('Demo users (password %s): %s') % (
-            password, ', '.join(login for login, _n, _g in DEMO_USERS)),
+    with db.session(name) as pool:
+        _procurement, _rerun, contracts = demo_procurement.build(
+            pool, rng, today)
+        password, logins = _create_users(pool, contracts)
+    print(_('Demo users (password %s): %s') % (password, ', '.join(logins)),
         file=out)
 
 
@@ -150,22 +152,61 @@ def _life_events(pool, rng, today):
             today - dt.timedelta(days=rng.randint(1, 150)))
 
 
-def _create_users(pool):
-    "The demo's users, one a group, all with one printed password"
+def _create_users(pool, contracts):
+    """The demo's users, one a group, and one for each contractor with a
+    contract; all with one printed password"""
     User = pool.get('res.user')
     ModelData = pool.get('ir.model.data')
     password = os.environ.get('CARE_DEMO_PASSWORD') or secrets.token_urlsafe(9)
     admin, = User.search([('login', '=', 'admin')])
-    for login, name, (module, group) in DEMO_USERS:
-        users = User.search([('login', '=', login)])
-        values = {'name': _(name), 'password': password,
-            'language': admin.language.id,
-            'groups': [('add', [ModelData.get_id(module, group)])]}
-        if users:
-            User.write(users, values)
+    users = [(login, _(name), ModelData.get_id(module, group), None)
+        for login, name, (module, group) in DEMO_USERS]
+    contractor_group = ModelData.get_id('care_procurement',
+        'group_contractor')
+    for number, contractor in enumerate(
+            sorted({c.contractor for c in contracts}), start=1):
+        users.append((f'contractor{number:02d}', contractor.name,
+                contractor_group, contractor.id))
+    for login, name, group, contractor in users:
+        values = {'name': name, 'password': password,
+            'language': admin.language.id, 'care_contractor': contractor,
+            'groups': [('add', [group])]}
+        existing = User.search([('login', '=', login)])
+        if existing:
+            User.write(existing, values)
         else:
             User.create([{'login': login, **values}])
-    return password
+    return password, [login for login, *_ in users]
+
+
+def _procurement_summary(pool):
+    Procurement = pool.get('care.procurement')
+    Lot = pool.get('care.procurement.lot')
+    Bid = pool.get('care.procurement.bid')
+    Contract = pool.get('care.contract')
+    Assignment = pool.get('care.contract.assignment')
+    Person = pool.get('social_assistance.person')
+    today = pool.get('ir.date').today()
+    current = [('start_date', '<=', today), ['OR',
+            ('end_date', '=', None), ('end_date', '>=', today)]]
+    assigned = Assignment.search(current)
+    return [
+        (_('Procurements'), Procurement.search_count([])),
+        (_('  lots awarded'), Lot.search_count([('state', '=', 'awarded')])),
+        (_('  lots failed'), Lot.search_count([('state', '=', 'failed')])),
+        (_('  bids (invalid)'), '%s (%s)' % (Bid.search_count([]),
+                Bid.search_count([('valid', '=', False)]))),
+        (_('Running contracts'), Contract.search_count(
+                [('state', '=', 'running')])),
+        (_('  home care'), Contract.search_count(
+                [('state', '=', 'running'), ('kind', '=', 'home_care')])),
+        (_('  placement'), Contract.search_count(
+                [('state', '=', 'running'), ('kind', '=', 'placement')])),
+        (_('Persons assigned today'), len({a.person for a in assigned})),
+        (_('Active persons not assigned'), Person.search_count([
+                    ('state', '=', 'active'),
+                    ('care_assignments', 'not where', current)])),
+        ]
 
 
 def summary(name, out=sys.stdout):
@@ -200,7 +241,7 @@ def summary(name, out=sys.stdout):
             (_('Guardians'), Guardian.search_count([])),
             (_('Persons needing a guardian'), count(
                     [('needs_guardian', '=', True)])),
-            ]
+            ] + _procurement_summary(pool)
     print(_('Demo county (division codes are illustrative):'), file=out)
     width = max(screen_width(label) for label, _v in lines)
     for label, value in lines:

@@ -8,7 +8,6 @@ import csv
 import datetime as dt
 import json
 import os
-import random
 from functools import cache
 
 from trytond.modules.social_assistance import identity

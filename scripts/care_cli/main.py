@@ -39,7 +39,7 @@ class Parser(argparse.ArgumentParser):
 
 
 def parser():
-    from . import demo, import_persons, init, serve
+    from . import demo, import_persons, init, serve, service_list
     main = Parser(prog='care',
         description=_('Shenqing Care: care services bought for extreme-poverty '
             'persons.'))
@@ -59,6 +59,7 @@ def parser():
         parser_class=Parser)
     kinds.required = True
     import_persons.add_parser(kinds)
+    service_list.add_parser(commands)
     serve.add_parser(commands)
     return main
 
