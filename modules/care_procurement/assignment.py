@@ -19,13 +19,6 @@ SUPPORT_MODE = {'home_care': 'scattered', 'placement': 'centralized'}
 FAR = dt.date(9999, 12, 31)
 
 
-def _date(value):
-    "A date column value: SQLite may give text"
-    if isinstance(value, str):
-        return dt.date.fromisoformat(value)
-    return value
-
-
 class Assignment(ModelSQL, ModelView):
     "Care Assignment"
     __name__ = 'care.contract.assignment'
@@ -197,8 +190,8 @@ class Assignment(ModelSQL, ModelView):
         persons = cursor.fetchall()
         ids = insert_many(cls,
             ['contract', 'person', 'start_date', 'end_date'],
-            [[contract.id, id_, max(start_date, _date(start)),
-                    min(end_date, _date(end) or FAR)]
+            [[contract.id, id_, max(start_date, start),
+                    min(end_date, end or FAR)]
                 for id_, _, start, end in persons])
         cls._insert_history(ids)
 

@@ -18,6 +18,7 @@ from trytond.i18n import gettext
 from trytond.model import Model
 from trytond.pool import Pool
 from trytond.tools import grouped_slice
+from trytond.transaction import Transaction
 
 from . import identity
 from .sql_tools import insert_many, update_row
@@ -263,9 +264,7 @@ class PersonRoster(Model):
         today = pool.get('ir.date').today()
 
         by_number = {r['id_number']: r for r in rows}
-        stored = {p['id_number']: p for p in Person.search_read(
-                [('id_number', 'in', list(by_number))],
-                fields_names=['id_number', 'party'] + PERSON_FIELDS)}
+        stored = cls._stored_persons(list(by_number))
         counts = {'created': 0, 'updated': 0, 'unchanged': 0}
         to_create, to_update, assessments = [], [], []
         for number, row in by_number.items():
@@ -326,6 +325,27 @@ class PersonRoster(Model):
         return counts
 
     @classmethod
+    def _stored_persons(cls, numbers):
+        "The stored values of the persons with the numbers, keyed by number"
+        Person = Pool().get('social_assistance.person')
+        person = Person.__table__()
+        names = ['id', 'id_number', 'party'] + PERSON_FIELDS
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*person.select(
+                *[getattr(person, n) for n in names],
+                where=person.id_number.in_(numbers)))
+        stored = {}
+        for row in cursor:
+            values = dict(zip(names, row))
+            # MultiSelection values are JSON: text on SQLite
+            categories = values['categories'] or []
+            if isinstance(categories, str):
+                categories = json.loads(categories)
+            values['categories'] = sorted(categories)
+            stored[values['id_number']] = values
+        return stored
+
+    @classmethod
     def _person_values(cls, row, old):
         "The values to store: all of them for a new person, else the changes"
         values = {f: row[f] for f in PERSON_FIELDS if f in row}
@@ -334,7 +354,6 @@ class PersonRoster(Model):
                 end_date=row['death_date'] - dt.timedelta(days=1))
         if old is None:
             return values
-        old = dict(old, categories=sorted(old['categories'] or []))
         return {f: v for f, v in values.items() if old.get(f) != v}
 
     @classmethod
