@@ -4,13 +4,14 @@ import datetime as dt
 
 from sql.conditionals import Coalesce
 
+from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, fields
 from trytond.model.exceptions import ValidationError
 from trytond.modules.social_assistance.sql_tools import insert_many
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
-from trytond.tools import grouped_slice, reduce_ids
+from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
@@ -98,8 +99,9 @@ class Assignment(ModelSQL, ModelView):
 
     def check_period(self):
         contract = self.contract
+        # An open-ended assignment ends with the contract
         if (self.start_date < contract.start_date
-                or (self.end_date or FAR) > contract.end_date):
+                or (self.end_date and self.end_date > contract.end_date)):
             raise ValidationError(gettext(
                     'care_procurement.msg_assignment_outside_contract',
                     assignment=self.rec_name, start=contract.start_date,
@@ -128,13 +130,13 @@ class Assignment(ModelSQL, ModelView):
         a, b = cls.__table__(), cls.__table__()
         ca, cb = Contract.__table__(), Contract.__table__()
         result = []
-        for sub_ids in grouped_slice(ids):
+        for sub_ids in grouped_slice(ids, backend.MAX_QUERY_PARAMS):
             query = (a.join(ca, condition=ca.id == a.contract)
                 .join(b, condition=(b.person == a.person) & (b.id != a.id))
                 .join(cb, condition=(cb.id == b.contract)
                     & (cb.kind == ca.kind))
                 .select(a.id, b.id,
-                    where=reduce_ids(a.id, sub_ids)
+                    where=a.id.in_(list(sub_ids))
                     & (b.start_date <= Coalesce(a.end_date, FAR))
                     & (a.start_date <= Coalesce(b.end_date, FAR))))
             cursor.execute(*query)

@@ -75,13 +75,16 @@ class ServiceList(ModelSQL, ModelView):
         assignment = Assignment.__table__()
         plan = Plan.__table__()
         first, last = month_bounds(cls.month())
-        return plan.join(assignment,
+        # One row a plan line, and one for an assignment without a plan so
+        # that nobody assigned is missing: ids 2 × plan line or 2 ×
+        # assignment + 1 keep them apart
+        return assignment.join(plan, 'LEFT',
             condition=assignment.id == plan.assignment).select(
-            plan.id.as_('id'),
-            plan.create_uid.as_('create_uid'),
-            plan.create_date.as_('create_date'),
-            plan.write_uid.as_('write_uid'),
-            plan.write_date.as_('write_date'),
+            Coalesce(plan.id * 2, assignment.id * 2 + 1).as_('id'),
+            assignment.create_uid.as_('create_uid'),
+            assignment.create_date.as_('create_date'),
+            assignment.write_uid.as_('write_uid'),
+            assignment.write_date.as_('write_date'),
             assignment.contract.as_('contract'),
             assignment.id.as_('assignment'),
             assignment.person.as_('person'),
