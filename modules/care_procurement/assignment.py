@@ -14,13 +14,14 @@ from trytond.pyson import Eval, If
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, StateView, Wizard
+from .search_guard import ProcurementSearchMixin
 
 # The support mode of the persons each kind of contract serves
 SUPPORT_MODE = {'home_care': 'scattered', 'placement': 'centralized'}
 FAR = dt.date(9999, 12, 31)
 
 
-class Assignment(ModelSQL, ModelView):
+class Assignment(ProcurementSearchMixin, ModelSQL, ModelView):
     "Care Assignment"
     __name__ = 'care.contract.assignment'
     _history = True
@@ -207,7 +208,7 @@ class Assignment(ModelSQL, ModelView):
                 ['assignment', 'service', 'quantity'], plan_rows))
         return len(ids)
 
-class AssignmentPlan(ModelSQL, ModelView):
+class AssignmentPlan(ProcurementSearchMixin, ModelSQL, ModelView):
     "Care Plan Line"
     __name__ = 'care.contract.assignment.plan'
     _history = True

@@ -8,6 +8,7 @@ from trytond.model.exceptions import ValidationError
 from trytond.pyson import Eval
 
 from .procurement import MONEY
+from .search_guard import ProcurementSearchMixin
 
 # The party identifier type of the Unified Social Credit Code in Tryton 8.0
 # (validated with python-stdnum's cn.uscc)
@@ -21,7 +22,12 @@ def contractor_code(party):
             return identifier.code
 
 
-class Bid(ModelSQL, ModelView):
+# The fields Lot.score writes
+SCORING_FIELDS = {'total', 'valid', 'invalid_reason', 'price_score',
+    'total_score', 'rank'}
+
+
+class Bid(ProcurementSearchMixin, ModelSQL, ModelView):
     "Bid"
     __name__ = 'care.procurement.bid'
     _history = True
@@ -108,6 +114,16 @@ class Bid(ModelSQL, ModelView):
                             'care_procurement.msg_contractor_no_uscc',
                             contractor=bid.contractor.rec_name))
 
+    @classmethod
+    def check_modification(cls, mode, bids, values=None, external=False):
+        super().check_modification(
+            mode, bids, values=values, external=external)
+        # Once evaluating, only the scoring may change a bid
+        if mode == 'write' and set(values) <= SCORING_FIELDS:
+            return
+        for bid in bids:
+            bid.lot.check_bids_open()
+
     def evaluate(self):
         """Return (total over the estimated quantities, the reasons that make
         the bid invalid or None)"""
@@ -133,7 +149,7 @@ class Bid(ModelSQL, ModelView):
         return total.quantize(Decimal('0.01')), '\n'.join(reasons) or None
 
 
-class BidLine(ModelSQL, ModelView):
+class BidLine(ProcurementSearchMixin, ModelSQL, ModelView):
     "Bid Price"
     __name__ = 'care.procurement.bid.line'
 
@@ -153,3 +169,11 @@ class BidLine(ModelSQL, ModelView):
                 'care_procurement.msg_bid_line_unique'),
             ]
         cls._sql_indexes.add(Index(t, (t.bid, Index.Range())))
+        cls.__access__.add('bid')
+
+    @classmethod
+    def check_modification(cls, mode, lines, values=None, external=False):
+        super().check_modification(
+            mode, lines, values=values, external=external)
+        for line in lines:
+            line.bid.lot.check_bids_open()

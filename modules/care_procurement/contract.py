@@ -14,9 +14,10 @@ from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from .bid import USCC
 from .procurement import KINDS, MONEY
+from .search_guard import ProcurementSearchMixin
 
 
-class Contract(Workflow, ModelSQL, ModelView):
+class Contract(ProcurementSearchMixin, Workflow, ModelSQL, ModelView):
     "Care Service Contract"
     __name__ = 'care.contract'
     _history = True
@@ -218,7 +219,7 @@ class Contract(Workflow, ModelSQL, ModelView):
         pass
 
 
-class ContractLine(ModelSQL, ModelView):
+class ContractLine(ProcurementSearchMixin, ModelSQL, ModelView):
     "Care Service Contract Line"
     __name__ = 'care.contract.line'
     _history = True

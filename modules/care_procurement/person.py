@@ -3,12 +3,23 @@
 from trytond.model import fields
 from trytond.pool import Pool, PoolMeta
 
+from .search_guard import PROTECTED_RELATIONS, in_procurement_group
+
+
+def _protected(path):
+    return bool(PROTECTED_RELATIONS.intersection(path.split('.'))
+        and not in_procurement_group())
+
 
 class Person(metaclass=PoolMeta):
     __name__ = 'social_assistance.person'
 
     care_assignments = fields.One2Many('care.contract.assignment', 'person',
         "Care Assignments", readonly=True)
+
+    @classmethod
+    def _search_forbidden(cls, path):
+        return super()._search_forbidden(path) or _protected(path)
 
     @classmethod
     def end_eligibility(cls, persons, reason, date, note=None):
@@ -19,3 +30,11 @@ class Person(metaclass=PoolMeta):
             Assignment.end_on(Assignment.search([
                         ('person', '=', person.id),
                         ]), person.end_date)
+
+
+class Party(metaclass=PoolMeta):
+    __name__ = 'party.party'
+
+    @classmethod
+    def _search_forbidden(cls, path):
+        return super()._search_forbidden(path) or _protected(path)

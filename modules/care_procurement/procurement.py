@@ -9,7 +9,9 @@ from trytond.model.exceptions import AccessError, ValidationError
 from trytond.modules.social_assistance.assessment import add_working_days
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
+from trytond.rpc import RPC
 from trytond.transaction import Transaction
+from .search_guard import ProcurementSearchMixin
 
 METHODS = [
     ('open_tender', "Open Tender"),
@@ -29,7 +31,7 @@ OPEN_TENDER_MINIMUM_BIDS = 3
 MONEY = (16, 2)
 
 
-class Procurement(Workflow, ModelSQL, ModelView):
+class Procurement(ProcurementSearchMixin, Workflow, ModelSQL, ModelView):
     "Procurement of Care Services"
     __name__ = 'care.procurement'
     _history = True
@@ -244,7 +246,7 @@ class Procurement(Workflow, ModelSQL, ModelView):
         pass
 
 
-class Lot(ModelSQL, ModelView):
+class Lot(ProcurementSearchMixin, ModelSQL, ModelView):
     "Procurement Lot"
     __name__ = 'care.procurement.lot'
     _history = True
@@ -307,6 +309,10 @@ class Lot(ModelSQL, ModelView):
                     'depends': ['state', 'contracts'],
                     },
                 })
+        # The button returns the contracts to Python callers; a client
+        # expects an action or nothing
+        cls.__rpc__['create_contract'] = RPC(
+            readonly=False, instantiate=0, result=lambda contracts: None)
 
     @staticmethod
     def default_state():
@@ -336,9 +342,12 @@ class Lot(ModelSQL, ModelView):
             for procurement in {l.procurement for l in lots}:
                 procurement.check_lots_budget()
 
-    @property
-    def services_by_id(self):
-        return {s.service.id: s for s in self.services}
+    def check_bids_open(self):
+        "Refuse changes to bids once the procurement is being evaluated"
+        if self.procurement.state not in {'draft', 'published'}:
+            raise AccessError(gettext(
+                    'care_procurement.msg_bids_closed',
+                    lot=self.rec_name))
 
     @classmethod
     def score(cls, lots):
@@ -358,6 +367,9 @@ class Lot(ModelSQL, ModelView):
                 if bid.valid and bid.total:
                     bid.price_score = (lowest / bid.total * weight).quantize(
                         Decimal('0.01'))
+                elif bid.valid:
+                    # A zero total is the lowest one
+                    bid.price_score = weight
                 else:
                     bid.price_score = None
                 bid.total_score = (

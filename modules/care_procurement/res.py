@@ -21,6 +21,15 @@ class User(metaclass=PoolMeta):
         cls._context_fields.insert(0, 'care_contractor')
 
     @classmethod
+    def set_preferences(cls, values):
+        # set_preferences writes the context fields without access checks
+        # (RPC check_access=False): a contractor's user would re-link itself
+        # to another contractor and see all of its records.  Only an
+        # administrator links a user to a contractor (write on res.user).
+        values = {k: v for k, v in values.items() if k != 'care_contractor'}
+        super().set_preferences(values)
+
+    @classmethod
     def contractor_id(cls):
         "The contractor party id of the current user, or None"
         user = Transaction().user

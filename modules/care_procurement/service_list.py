@@ -18,6 +18,7 @@ from trytond.transaction import Transaction
 from trytond.wizard import Button, StateAction, StateView, Wizard
 
 from .assignment import FAR
+from .search_guard import ProcurementSearchMixin
 
 MONTH = re.compile(r'^\d{4}-(0[1-9]|1[0-2])$')
 
@@ -36,7 +37,7 @@ def check_month(month):
     return month
 
 
-class ServiceList(ModelSQL, ModelView):
+class ServiceList(ProcurementSearchMixin, ModelSQL, ModelView):
     "Service List"
     __name__ = 'care.service_list'
 

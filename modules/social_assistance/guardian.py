@@ -5,6 +5,7 @@ from trytond.pool import Pool
 from trytond.pyson import Eval, If
 
 from .person import MaskedIdNumberMixin, check_id_number
+from .search_guard import GuardedSearchMixin
 
 RELATIONS = [
     (None, ""),
@@ -20,7 +21,8 @@ RELATIONS = [
     ]
 
 
-class Guardian(MaskedIdNumberMixin, ModelSQL, ModelView):
+class Guardian(
+        MaskedIdNumberMixin, GuardedSearchMixin, ModelSQL, ModelView):
     "Guardian or Carer"
     __name__ = 'social_assistance.guardian'
     _history = True

@@ -15,6 +15,7 @@ from trytond.pyson import Eval, If
 from trytond.transaction import Transaction
 
 from . import identity
+from .search_guard import GuardedSearchMixin
 
 SUPPORT_MODES = [
     ('scattered', "Scattered Support"),
@@ -74,17 +75,17 @@ class MaskedIdNumberMixin:
     @classmethod
     def read(cls, ids, fields_names):
         result = super().read(ids, fields_names)
-        transaction = Transaction()
-        # Only reads coming from outside (RPC) are masked: the server's own
-        # code needs the real numbers
-        if (transaction.check_access and 'id_number' in fields_names
-                and cls._mask_id_numbers()):
+        # Every read of such a user is masked, exports and reports too: the
+        # server's set-based work reads the tables in SQL
+        if 'id_number' in fields_names and cls._mask_id_numbers():
             for row in result:
                 row['id_number'] = identity.mask(row['id_number'])
         return result
 
 
-class Person(MaskedIdNumberMixin, Workflow, ModelSQL, ModelView):
+class Person(
+        MaskedIdNumberMixin, GuardedSearchMixin, Workflow, ModelSQL,
+        ModelView):
     "Extreme-Poverty Person"
     __name__ = 'social_assistance.person'
     _history = True
@@ -299,14 +300,13 @@ class Person(MaskedIdNumberMixin, Workflow, ModelSQL, ModelView):
     def search_rec_name(cls, name, clause):
         _, operator, operand, *extra = clause
         bool_op = 'AND' if operator.startswith('!') else 'OR'
-        if isinstance(operand, str):
-            number = identity.compact(operand)
-        else:
-            number = operand
-        return [bool_op,
-            ('name', operator, operand, *extra),
-            ('id_number', operator, number, *extra),
-            ]
+        domain = [bool_op, ('name', operator, operand, *extra)]
+        # Who sees numbers masked finds persons by name only
+        if not cls._mask_id_numbers():
+            number = (identity.compact(operand)
+                if isinstance(operand, str) else operand)
+            domain.append(('id_number', operator, number, *extra))
+        return domain
 
     @classmethod
     def preprocess_values(cls, mode, values):

@@ -1,0 +1,380 @@
+"""A contractor's user over JSON-RPC sees its own contract and nothing of
+another contractor's (DESIGN.md, Access).
+
+A throw-away database gets two contractors A and B (parties with a
+统一社会信用代码), a running contract each with an assigned person, and a
+user `contractor_a` (group 服务机构, linked to A).  `care serve` runs on a
+free loopback port; the user logs in with `common.db.login` at
+/<database>/rpc/ and calls model.care.contract search_read / search_count /
+read / write / delete (and the same on B's contract line, assignment and
+person) with the context of `model.res.user.get_preferences`: every call
+on B's records finds nothing or answers an error, A's own are read, and the
+database is unchanged afterwards.  The server's log is left as
+var/test-artifacts/contractor-rpc-server-BACKEND.log.
+"""
+import base64
+import json
+import secrets
+import unittest
+import urllib.error
+import urllib.request
+
+from tests import support
+
+# Bound of each HTTP request, in seconds
+REQUEST_TIMEOUT = 60
+CONTRACTOR_GROUP = 'care_procurement.group_contractor'
+LOGIN = 'contractor_a'
+
+# Run by CareDatabase.python() as admin: the two contractors, their
+# contracts, persons and assignments; the ids as the result
+SETUP = r'''
+import datetime as dt
+from decimal import Decimal
+from stdnum.cn import uscc
+
+Party = pool.get('party.party')
+Division = pool.get('social_assistance.division')
+Person = pool.get('social_assistance.person')
+Guardian = pool.get('social_assistance.guardian')
+Service = pool.get('care.service')
+Contract = pool.get('care.contract')
+Assignment = pool.get('care.contract.assignment')
+User = pool.get('res.user')
+
+admin, = User.search([('login', '=', 'admin')])
+county, = Division.search([('level', '=', 'county')])
+town, = Division.create([{'name': '燕店镇', 'level': 'town',
+            'parent': county.id, 'code': '371522101000'}])
+village, = Division.create([{'name': '燕店村', 'level': 'village',
+            'parent': town.id, 'code': '371522101001'}])
+services = Service.search([('code', 'in', ['HC-MEAL', 'HC-CLEAN'])])
+
+
+def code(sequence):
+    first = f'91371522MA3C{sequence:05d}'
+    return first + uscc.calc_check_digit(first)
+
+
+contractors = Party.create([{'name': name,
+            'identifiers': [('create', [{'type': 'cn_vat',
+                            'code': code(sequence)}])]}
+        for sequence, name in [(1, '甲居家养老服务中心'),
+            (2, '乙养老服务有限公司')]])
+persons = Person.create([{'name': name, 'id_number': number,
+            'division': village.id, 'support_mode': 'scattered',
+            'start_date': dt.date(2020, 1, 1)}
+        for name, number in params['persons']])
+guardians = Guardian.create([{'person': p.id, 'name': '监护人',
+            'start_date': dt.date(2020, 1, 1)} for p in persons])
+contracts = Contract.create([{
+            'company': admin.company.id,
+            'contractor': c.id,
+            'kind': 'home_care',
+            'start_date': dt.date(2025, 1, 1),
+            'end_date': dt.date(2025, 12, 31),
+            'amount': Decimal(amount),
+            'penalty_per_failed_check': Decimal(0),
+            'lines': [('create', [{'service': s.id,
+                            'unit_price': Decimal(45)} for s in services])],
+            } for c, amount in zip(contractors, ['50000', '43210.98'])])
+Contract.run(contracts)
+assignments = Assignment.create([{'contract': c.id, 'person': p.id,
+            'start_date': dt.date(2025, 1, 1),
+            'end_date': dt.date(2025, 12, 31)}
+        for c, p in zip(contracts, persons)])
+result = {
+    side: {
+        'contractor': contractor.id,
+        'care.contract': contract.id,
+        'number': contract.number,
+        'care.contract.line': [l.id for l in contract.lines],
+        'care.contract.assignment': assignment.id,
+        'social_assistance.person': person.id,
+        'social_assistance.guardian': guardian.id,
+        }
+    for side, contractor, contract, assignment, person, guardian in zip(
+        'ab', contractors, contracts, assignments, persons, guardians)}
+'''
+
+LINK = r'''
+User = pool.get('res.user')
+user, = User.search([('login', '=', params['login'])])
+User.write([user], {'care_contractor': params['contractor']})
+result = user.care_contractor.id
+'''
+
+# What B's records are after the attempts, read as admin
+STATE = r'''
+Contract = pool.get('care.contract')
+Person = pool.get('social_assistance.person')
+User = pool.get('res.user')
+contract = Contract(params['contract'])
+user, = User.search([('login', '=', params['login'])])
+result = {
+    'contracts': [c.id for c in Contract.search([])],
+    'penalty': str(contract.penalty_per_failed_check),
+    'phone': Person(params['person']).phone,
+    'link': user.care_contractor.id,
+    }
+'''
+
+
+def id_number(county, birth, sequence):
+    "A valid GB 11643 identity number (ISO 7064 MOD 11-2 check character)"
+    first = f'{county}{birth}{sequence}'
+    total = sum(int(d) * pow(2, 17 - i, 11) for i, d in enumerate(first))
+    return first + '10X98765432'[total % 11]
+
+
+def decimal(value):
+    "A Decimal as trytond's JSON-RPC encodes it"
+    return {'__class__': 'Decimal', 'decimal': str(value)}
+
+
+class RPCAnswer:
+    "The HTTP status and the JSON-RPC answer (result or error) of a call"
+
+    def __init__(self, status, body):
+        self.status = status
+        self.body = body
+        try:
+            self.data = json.loads(body)
+        except ValueError:
+            self.data = None
+
+    @property
+    def error(self):
+        if self.status != 200:
+            return f'HTTP {self.status}'
+        if not isinstance(self.data, dict):
+            return 'not JSON-RPC'
+        return self.data.get('error')
+
+    @property
+    def result(self):
+        return self.data.get('result') if isinstance(self.data, dict) else None
+
+    def __repr__(self):
+        return f'<RPCAnswer {self.status} {self.body[:500]!r}>'
+
+
+class ContractorRPCTestCase(unittest.TestCase):
+    "Contractor A over JSON-RPC against B's records"
+
+    @classmethod
+    def setUpClass(cls):
+        cls.backend = support.backend()
+        cls.database = support.CareDatabase(prefix='carerpc')
+        cls.addClassCleanup(cls.database.drop)
+        cls.database.create()
+        cls.numbers = {
+            'a': id_number('371522', '19400312', '102'),
+            'b': id_number('371522', '19380521', '215'),
+            }
+        cls.ids = cls.database.python(SETUP, persons=[
+                ['张桂兰', cls.numbers['a']], ['李德福', cls.numbers['b']]])
+        cls.password = 'Contractor-' + secrets.token_hex(8)
+        cls.user_id = cls.database.create_user(LOGIN, cls.password,
+            [CONTRACTOR_GROUP], name='甲服务机构操作员')
+        linked = cls.database.python(LINK, login=LOGIN,
+            contractor=cls.ids['a']['contractor'])
+        if linked != cls.ids['a']['contractor']:
+            raise support.CareError(f'{LOGIN} not linked to A: {linked}')
+
+        cls.server = support.CareServer(cls.database, support.free_port(),
+            support.artifact_path(f'contractor-rpc-server-{cls.backend}.log'))
+        cls.addClassCleanup(cls.server.stop)
+        cls.server.start()
+        cls.url = f'{cls.server.url}{cls.database.name}/rpc/'
+        cls.session = cls.login(LOGIN, cls.password)
+        cls.context = cls.call_ok('model.res.user.get_preferences', True, {})
+
+    # -- JSON-RPC -------------------------------------------------------------
+
+    @classmethod
+    def post(cls, method, params, session=None, url=None):
+        "POST a JSON-RPC request on the loopback; return the RPCAnswer"
+        payload = json.dumps({'id': secrets.randbelow(1 << 30),
+                'method': method, 'params': params}).encode()
+        request = urllib.request.Request(url or cls.url, data=payload,
+            method='POST', headers={'Content-Type': 'application/json'})
+        if session:
+            user_id, token = session
+            credentials = f'{LOGIN}:{user_id}:{token}'.encode()
+            request.add_header('Authorization',
+                'Session ' + base64.b64encode(credentials).decode())
+        try:
+            with urllib.request.urlopen(request,
+                    timeout=REQUEST_TIMEOUT) as response:
+                return RPCAnswer(response.status,
+                    response.read().decode('utf-8', 'replace'))
+        except urllib.error.HTTPError as error:
+            return RPCAnswer(error.code,
+                error.read().decode('utf-8', 'replace'))
+
+    @classmethod
+    def login(cls, login, password):
+        answer = cls.post('common.db.login', [login, {'password': password}])
+        if answer.error or not answer.result:
+            raise support.CareError(f'login of {login} failed: {answer!r}'
+                f'\n{cls.server.log()}')
+        user_id, token, *_ = answer.result
+        return user_id, token
+
+    @classmethod
+    def call(cls, method, *args):
+        "Call METHOD as contractor A's session"
+        return cls.post(method, list(args), session=cls.session)
+
+    @classmethod
+    def call_ok(cls, method, *args):
+        answer = cls.call(method, *args)
+        if answer.error:
+            raise AssertionError(f'{method} failed: {answer!r}')
+        return answer.result
+
+    def assertRefused(self, answer, secret=None):
+        "An error answer, not showing SECRET"
+        self.assertTrue(answer.error, msg=f'not refused: {answer!r}')
+        if answer.status == 200:
+            # UserError (AccessError) with its message, not a crash
+            self.assertEqual(answer.error[0], 'UserError', msg=repr(answer))
+        if secret:
+            self.assertNotIn(secret, answer.body)
+
+    # -- tests ----------------------------------------------------------------
+
+    def test_login_as_contractor(self):
+        "The session is contractor A's: its context names A"
+        user_id, _ = self.session
+        self.assertEqual(user_id, self.user_id)
+        self.assertEqual(self.context.get('care_contractor'),
+            self.ids['a']['contractor'])
+        # Without the session nothing is answered
+        answer = self.post('model.care.contract.search_read',
+            [[], 0, None, None, ['number'], self.context])
+        self.assertEqual(answer.status, 401, msg=repr(answer))
+        answer = self.post('model.care.contract.search_read',
+            [[], 0, None, None, ['number'], self.context],
+            session=(self.user_id, 'not-the-session'))
+        self.assertEqual(answer.status, 401, msg=repr(answer))
+
+    def test_own_contract_read(self):
+        "A's contract is found and read, and only it"
+        a = self.ids['a']
+        rows = self.call_ok('model.care.contract.search_read',
+            [], 0, None, None, ['number', 'contractor'], self.context)
+        self.assertEqual([(r['id'], r['number'], r['contractor'])
+                for r in rows],
+            [(a['care.contract'], a['number'], a['contractor'])])
+        row, = self.call_ok('model.care.contract.read',
+            [a['care.contract']], ['number', 'amount', 'lines'],
+            self.context)
+        self.assertEqual(row['number'], a['number'])
+        self.assertEqual(sorted(row['lines']), sorted(a['care.contract.line']))
+        self.assertEqual(self.call_ok('model.care.contract.search_count',
+                [], 0, None, self.context), 1)
+
+    def test_other_contract_refused(self):
+        "B's contract: not found, and read, write, delete answer errors"
+        b = self.ids['b']
+        contract = b['care.contract']
+        rows = self.call_ok('model.care.contract.search_read',
+            [['id', '=', contract]], 0, None, None, ['number'], self.context)
+        self.assertEqual(rows, [])
+        rows = self.call_ok('model.care.contract.search_read',
+            [['number', '=', b['number']]], 0, None, None, ['number'],
+            self.context)
+        self.assertEqual(rows, [])
+        self.assertEqual(self.call_ok('model.care.contract.search_count',
+                [['contractor', '=', b['contractor']]], 0, None,
+                self.context), 0)
+        self.assertEqual(self.call_ok('model.care.contract.search',
+                [], 0, None, None, self.context),
+            [self.ids['a']['care.contract']])
+        self.assertRefused(self.call('model.care.contract.read',
+                [contract], ['number', 'amount'], self.context),
+            secret=b['number'])
+        self.assertRefused(self.call('model.care.contract.read',
+                [self.ids['a']['care.contract'], contract], ['number'],
+                self.context),
+            secret=b['number'])
+        self.assertRefused(self.call('model.care.contract.write',
+                [contract], {'penalty_per_failed_check': decimal(99)},
+                self.context))
+        self.assertRefused(self.call('model.care.contract.delete',
+                [contract], self.context))
+        state = self.state()
+        self.assertIn(contract, state['contracts'])
+        self.assertEqual(state['penalty'], '0')
+
+    def test_other_records_refused(self):
+        "B's contract lines, assignment, person and guardian are refused"
+        b = self.ids['b']
+        writes = {
+            'care.contract.line': {'unit_price': decimal(1)},
+            'care.contract.assignment': {'start_date': {
+                    '__class__': 'date', 'year': 2025, 'month': 2,
+                    'day': 1}},
+            'social_assistance.person': {'phone': '13800000000'},
+            'social_assistance.guardian': {'phone': '13800000000'},
+            }
+        for model, values in writes.items():
+            records = b[model] if isinstance(b[model], list) else [b[model]]
+            with self.subTest(model=model):
+                self.assertEqual(self.call_ok(f'model.{model}.search_read',
+                        [['id', 'in', records]], 0, None, None, ['id'],
+                        self.context), [])
+                self.assertRefused(self.call(f'model.{model}.read',
+                        records, ['rec_name'], self.context),
+                    secret=self.numbers['b'])
+                self.assertRefused(self.call(f'model.{model}.write',
+                        records, values, self.context))
+                self.assertRefused(self.call(f'model.{model}.delete',
+                        records, self.context))
+        self.assertIsNone(self.state()['phone'])
+
+    def test_own_person_masked(self):
+        "A's person is the only one found, the identity number masked"
+        a = self.ids['a']
+        rows = self.call_ok('model.social_assistance.person.search_read',
+            [], 0, None, None, ['id_number', 'rec_name'], self.context)
+        number = self.numbers['a']
+        self.assertEqual([r['id'] for r in rows],
+            [a['social_assistance.person']])
+        self.assertEqual(rows[0]['id_number'],
+            number[:6] + '*' * 8 + number[-4:])
+        self.assertNotIn(number, json.dumps(rows, ensure_ascii=False))
+
+    def test_context_cannot_widen(self):
+        "A context naming B, or set_preferences, does not make A see B's"
+        b = self.ids['b']
+        context = dict(self.context, care_contractor=b['contractor'],
+            _groups=[], _check_access=False)
+        rows = self.call_ok('model.care.contract.search_read',
+            [], 0, None, None, ['number'], context)
+        self.assertEqual([r['id'] for r in rows],
+            [self.ids['a']['care.contract']])
+        # set_preferences writes context fields without access checks
+        self.addCleanup(self.database.python, LINK, login=LOGIN,
+            contractor=self.ids['a']['contractor'])
+        self.call('model.res.user.set_preferences',
+            {'care_contractor': b['contractor']}, self.context)
+        context = self.call_ok('model.res.user.get_preferences', True, {})
+        self.assertEqual(context.get('care_contractor'),
+            self.ids['a']['contractor'])
+        rows = self.call_ok('model.care.contract.search_read',
+            [], 0, None, None, ['number'], context)
+        self.assertEqual([r['id'] for r in rows],
+            [self.ids['a']['care.contract']])
+        self.assertEqual(self.state()['link'], self.ids['a']['contractor'])
+
+    def state(self):
+        b = self.ids['b']
+        return self.database.python(STATE, contract=b['care.contract'],
+            person=b['social_assistance.person'], login=LOGIN)
+
+
+if __name__ == '__main__':
+    unittest.main()
