@@ -120,7 +120,7 @@ class Assignment(ProcurementSearchMixin, ModelSQL, ModelView):
                     person=assignment.person.rec_name,
                     contract=other.contract.rec_name,
                     start=other.start_date,
-                    end=other.end_date or ''))
+                    end=other.end_date or other.contract.end_date))
 
     @classmethod
     def overlapping(cls, ids):

@@ -436,7 +436,8 @@ class LotService(ModelSQL, ModelView):
     estimated_quantity = fields.Numeric("Estimated Quantity",
         digits=(16, 1), required=True,
         domain=[('estimated_quantity', '>=', 0)],
-        help="The quantity of the contract period bids are totalled over.")
+        help="The quantity over the contract period at which bids are "
+        "totalled.")
 
     @classmethod
     def __setup__(cls):

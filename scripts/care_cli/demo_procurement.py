@@ -98,9 +98,10 @@ def build(pool, rng, today):
                 'lots': [('create', lots)]}])
     Procurement.publish([procurement])
     for number, lot in enumerate(procurement.lots, start=1):
+        failing = number == FAILED_LOT
         bidders = (placement + rng.sample(home, 2) if lot.kind == 'placement'
-            else rng.sample(home, 4 + rng.randint(0, 1)))
-        invalid = 2 if number == FAILED_LOT else 1
+            else rng.sample(home, 4 + (0 if failing else rng.randint(0, 1))))
+        invalid = 2 if failing else 1
         _bids(pool, rng, lot, bidders, invalid)
     Procurement.evaluate([procurement])
     Procurement.award([procurement])
