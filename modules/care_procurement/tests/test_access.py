@@ -13,18 +13,19 @@ from contextlib import contextmanager
 from decimal import Decimal
 from types import SimpleNamespace
 
-from stdnum.cn import uscc
 
 from trytond.model.exceptions import AccessError
 from trytond.modules.company.tests import create_company
 from trytond.modules.currency.tests import create_currency
 from trytond.modules.social_assistance import identity
-from trytond.modules.social_assistance.tests.test_module import (
-    make_id_number)
+from trytond.modules.social_assistance.tests.tools import (
+    create_divisions, make_id_number)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import (
     activate_module, drop_db, with_transaction)
 from trytond.transaction import Transaction
+
+from .tools import create_contractors
 
 START = dt.date(2025, 1, 1)
 END = dt.date(2025, 12, 31)
@@ -60,12 +61,6 @@ WRITES = {
     }
 
 
-def uscc_code(sequence):
-    "A valid 统一社会信用代码 (GB 32100) numbered by sequence"
-    first = f'91371522MA3C{sequence:05d}'
-    return first + uscc.calc_check_digit(first)
-
-
 def masked(number):
     "The identity number as users outside the registry see it"
     return number[:6] + '*' * 8 + number[-4:]
@@ -95,8 +90,8 @@ class AccessTestCase(unittest.TestCase):
 
         B's bid wins: lower prices, higher technical score."""
         pool = Pool()
-        Party = pool.get('party.party')
-        Division = pool.get('social_assistance.division')
+        pool.get('party.party')
+        pool.get('social_assistance.division')
         Person = pool.get(PERSON)
         Guardian = pool.get(GUARDIAN)
         Assessment = pool.get(ASSESSMENT)
@@ -111,22 +106,13 @@ class AccessTestCase(unittest.TestCase):
 
         currency = create_currency('CNY')
         company = create_company('莘县民政局', currency=currency)
-        county, = Division.create([{'name': '莘县', 'level': 'county',
-                    'code': '371522000000'}])
-        town, = Division.create([{'name': '燕店镇', 'level': 'town',
-                    'parent': county.id, 'code': '371522101000'}])
-        village, = Division.create([{'name': '燕店村', 'level': 'village',
-                    'parent': town.id, 'code': '371522101001'}])
+        county, town, village = create_divisions(
+            '莘县', '燕店镇', '燕店村', town_code='371522101')
         meal, = Service.search([('code', '=', 'HC-MEAL')])
         clean, = Service.search([('code', '=', 'HC-CLEAN')])
 
-        contractor_a, contractor_b = Party.create([{
-                    'name': name,
-                    'identifiers': [('create', [{
-                                    'type': USCC_TYPE,
-                                    'code': uscc_code(sequence)}])],
-                    } for sequence, name in [
-                    (1, '甲居家养老服务中心'), (2, '乙养老服务有限公司')]])
+        contractor_a, contractor_b = create_contractors(
+            '甲居家养老服务中心', '乙养老服务有限公司')
 
         numbers = {
             'a': make_id_number(birth='19400312', sequence='102'),

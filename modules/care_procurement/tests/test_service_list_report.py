@@ -10,16 +10,17 @@ import zipfile
 from decimal import Decimal
 from types import SimpleNamespace
 
-from stdnum.cn import uscc
 
 from trytond.modules.company.tests import create_company
 from trytond.modules.currency.tests import create_currency
-from trytond.modules.social_assistance.tests.test_module import (
-    make_id_number)
+from trytond.modules.social_assistance.tests.tools import (
+    create_divisions, make_id_number)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import (
     activate_module, drop_db, with_transaction)
 from trytond.transaction import Transaction
+
+from .tools import create_contractors
 
 MONTH = '2025-03'
 REPORT = 'care.service_list.report'
@@ -48,8 +49,8 @@ class ServiceListReportTestCase(unittest.TestCase):
         """A running home-care contract with two persons assigned for the
         year and one whose assignment ended in February; return the ids"""
         pool = Pool()
-        Party = pool.get('party.party')
-        Division = pool.get('social_assistance.division')
+        pool.get('party.party')
+        pool.get('social_assistance.division')
         Person = pool.get('social_assistance.person')
         Service = pool.get('care.service')
         Contract = pool.get('care.contract')
@@ -59,22 +60,11 @@ class ServiceListReportTestCase(unittest.TestCase):
 
         currency = create_currency('CNY')
         company = create_company('莘县民政局', currency=currency)
-        county, = Division.create([{'name': '莘县', 'level': 'county',
-                    'code': '371522000000'}])
-        town, = Division.create([{'name': '燕店镇', 'level': 'town',
-                    'parent': county.id, 'code': '371522101000'}])
-        village, = Division.create([{'name': '燕店村', 'level': 'village',
-                    'parent': town.id, 'code': '371522101001'}])
+        county, town, village = create_divisions(
+            '莘县', '燕店镇', '燕店村', town_code='371522101')
         care, = Service.search([('code', '=', 'HC-CARE')])
         meal, = Service.search([('code', '=', 'HC-MEAL')])
-        first = '52371522' + '000001234'
-        contractor, = Party.create([{
-                    'name': '莘县康乐居家养老服务中心',
-                    'identifiers': [('create', [{
-                                    'type': 'cn_vat',
-                                    'code': first + uscc.calc_check_digit(
-                                        first)}])],
-                    }])
+        contractor, = create_contractors('莘县康乐居家养老服务中心')
         numbers = [make_id_number(birth=birth, sequence=sequence)
             for birth, sequence in [('19400312', '102'),
                 ('19380521', '215'), ('19471103', '321')]]

@@ -11,10 +11,7 @@ from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
 
-
-def make_id_number(birth='19450304', sequence='101', county='371522'):
-    first = county + birth + sequence
-    return first + identity.check_character(first)
+from .tools import create_divisions, make_id_number
 
 
 class IdentityTestCase(unittest.TestCase):
@@ -85,16 +82,6 @@ class SocialAssistanceTestCase(ModuleTestCase):
     "Test Social Assistance module"
     module = 'social_assistance'
 
-    def make_county(self):
-        Division = Pool().get('social_assistance.division')
-        county, = Division.create([{'name': 'County', 'level': 'county',
-                    'code': '371522000000'}])
-        town, = Division.create([{'name': 'Town', 'level': 'town',
-                    'parent': county.id, 'code': '371522001000'}])
-        village, = Division.create([{'name': 'Village', 'level': 'village',
-                    'parent': town.id, 'code': '371522001001'}])
-        return county, town, village
-
     def make_person(self, village, **values):
         Person = Pool().get('social_assistance.person')
         person, = Person.create([{'name': 'Person', 'division': village.id,
@@ -107,7 +94,7 @@ class SocialAssistanceTestCase(ModuleTestCase):
         "The rule 'active on day d' agrees in Python and in SQL"
         pool = Pool()
         Person = pool.get('social_assistance.person')
-        _, _, village = self.make_county()
+        _, _, village = create_divisions()
         person = self.make_person(village)
         Person.start_suspension([person], dt.date(2020, 3, 1), 'reason')
         Person.end_suspension([person], dt.date(2020, 4, 1))
@@ -138,7 +125,7 @@ class SocialAssistanceTestCase(ModuleTestCase):
         "Suspension periods of a person cannot overlap"
         pool = Pool()
         Suspension = pool.get('social_assistance.person.suspension')
-        _, _, village = self.make_county()
+        _, _, village = create_divisions()
         person = self.make_person(village)
         Suspension.create([{'person': person.id,
                     'from_date': dt.date(2021, 1, 1),
@@ -153,7 +140,7 @@ class SocialAssistanceTestCase(ModuleTestCase):
         pool = Pool()
         Person = pool.get('social_assistance.person')
         User = pool.get('res.user')
-        _, _, village = self.make_county()
+        _, _, village = create_divisions()
         person = self.make_person(village)
         reader, = User.create([{'login': 'reader', 'name': 'Reader'}])
         transaction = Transaction()
@@ -173,7 +160,7 @@ class SocialAssistanceTestCase(ModuleTestCase):
         pool = Pool()
         Person = pool.get('social_assistance.person')
         User = pool.get('res.user')
-        _, _, village = self.make_county()
+        _, _, village = create_divisions()
         person = self.make_person(village)
         reader, = User.create([{'login': 'reader', 'name': 'Reader'}])
         transaction = Transaction()

@@ -9,7 +9,7 @@ from trytond.pool import Pool
 from trytond.tests.test_tryton import (
     activate_module, drop_db, with_transaction)
 
-from .test_module import make_id_number
+from .tools import create_divisions, make_id_number
 
 WORDS = {field: {v: k for k, v in reversed(values.items())}
     for field, values in roster_format()['values'].items()}
@@ -40,14 +40,6 @@ class PersonImportTestCase(unittest.TestCase):
     def tearDownClass(cls):
         drop_db()
 
-    def make_county(self):
-        Division = Pool().get('social_assistance.division')
-        county, = Division.create([{'name': 'County', 'level': 'county'}])
-        town, = Division.create([{'name': 'Town', 'level': 'town',
-                    'parent': county.id, 'code': '371522001000'}])
-        Division.create([{'name': 'Village', 'level': 'village',
-                    'parent': town.id, 'code': '371522001001'}])
-
     def run_import(self, rows, **kwargs):
         Roster = Pool().get('social_assistance.person.roster')
         return Roster.import_rows(
@@ -61,7 +53,7 @@ class PersonImportTestCase(unittest.TestCase):
     @with_transaction()
     def test_create_then_unchanged(self):
         "A roster creates persons; importing it again changes nothing"
-        self.make_county()
+        create_divisions()
         rows = [
             row(),
             row(id_number=make_id_number(sequence='203'), name='Second',
@@ -99,7 +91,7 @@ class PersonImportTestCase(unittest.TestCase):
     @with_transaction()
     def test_update_keeps_what_is_empty(self):
         "Empty optional cells leave stored values; guardians are never removed"
-        self.make_county()
+        create_divisions()
         number = make_id_number()
         self.run_import([row(id_number=number, phone='13800000000',
                     guardian_name='First')])
@@ -116,7 +108,7 @@ class PersonImportTestCase(unittest.TestCase):
     @with_transaction()
     def test_guardian_updated_by_number(self):
         "A known guardian (same number) is updated, not added"
-        self.make_county()
+        create_divisions()
         number, guardian = make_id_number(), make_id_number(birth='19700101')
         self.run_import([row(id_number=number, guardian_name='Old',
                     guardian_id_number=guardian)])
@@ -129,7 +121,7 @@ class PersonImportTestCase(unittest.TestCase):
     @with_transaction()
     def test_death(self):
         "A death date terminates the person; the day before is the last"
-        self.make_county()
+        create_divisions()
         number = make_id_number()
         self.run_import([row(id_number=number)])
         result = self.run_import([row(id_number=number,
@@ -143,7 +135,7 @@ class PersonImportTestCase(unittest.TestCase):
     @with_transaction()
     def test_bad_rows(self):
         "Every kind of bad row is rejected with its line and a reason"
-        self.make_county()
+        create_divisions()
         good = make_id_number()
         wrong_check = good[:17] + ('0' if good[17] != '0' else '1')
         bad = {
@@ -203,7 +195,7 @@ class PersonImportTestCase(unittest.TestCase):
     @with_transaction()
     def test_town_by_code_and_created(self):
         "Towns are found by 9- or 12-digit code; unknown ones created on demand"
-        self.make_county()
+        create_divisions()
         result = self.run_import([
                 row(id_number=make_id_number(sequence='401'),
                     town='371522001', village='371522001001'),
