@@ -72,6 +72,27 @@ class InitAndDemoTestCase(unittest.TestCase):
             self.assertGreater(counts[1], 0)
             self.assertGreater(counts[2], 0)
 
+            # Every eligible person is on exactly one running contract's
+            # service list this month
+            lists = db.python(
+                "from collections import Counter\n"
+                "from trytond.transaction import Transaction\n"
+                "Person = pool.get('social_assistance.person')\n"
+                "ServiceList = pool.get('care.service_list')\n"
+                "with Transaction().set_context(service_month="
+                "pool.get('ir.date').today().strftime('%Y-%m')):\n"
+                "    rows = ServiceList.search([('contract.state', '=', "
+                "'running')])\n"
+                "contracts = Counter()\n"
+                "for person, contract in {(r.person.id, r.contract.id) "
+                "for r in rows}:\n"
+                "    contracts[person] += 1\n"
+                "active = {p.id for p in Person.search("
+                "[('state', '=', 'active')])}\n"
+                "result = [sorted(active - set(contracts)), "
+                "sorted(p for p, n in contracts.items() if n > 1)]")
+            self.assertEqual(lists, [[], []])
+
             twice = db.care('demo', '--persons', '120', timeout=600)
             self.assertEqual(twice.returncode, 0, twice.stderr)
             self.assertNotRegex(twice.stdout, r'persons: \d+ created')
