@@ -231,6 +231,30 @@ class CareDatabase:
         return self.python(_CREATE_USER, login=login, password=password,
             groups=list(group_xml_ids), name=name or login)
 
+    def demo(self, persons, password, timeout=INIT_TIMEOUT):
+        """Build the demo county in this database: `care demo --persons
+        PERSONS` with CARE_DEMO_PASSWORD=PASSWORD (at least 8 characters),
+        the password of the demo's users.  Return the logins that `care demo`
+        lists for them; fail unless it built the demo (it only prints a
+        summary when the database already holds persons)."""
+        process = self.care('demo', '--persons', persons, timeout=timeout,
+            env={'CARE_DEMO_PASSWORD': password})
+        if process.returncode != 0:
+            raise CareError(f'care demo in {self.name} failed: '
+                + describe(process))
+        # "Demo users (password PASSWORD): registry, contractor01, ..."
+        for line in process.stdout.splitlines():
+            if password in line:
+                tail = line.split(password, 1)[1]
+                colon = min((i for i in (tail.find(':'), tail.find('：'))
+                        if i >= 0), default=-1)
+                if colon >= 0:
+                    return [login.strip()
+                        for login in tail[colon + 1:].split(',')
+                        if login.strip()]
+        raise CareError(f'care demo did not list its users in {self.name}: '
+            + describe(process))
+
     def serve(self, port, log_path):
         "Start `care serve` on 127.0.0.1:PORT; return the CareServer"
         server = CareServer(self, port, log_path)

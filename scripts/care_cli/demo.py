@@ -10,8 +10,10 @@ from . import demo_county, demo_procurement
 from .i18n import N_, _, pad, screen_width
 from .import_persons import import_file
 from .init import initialise
+from .tabular import UnusableInput
 
 SEED = 2024
+MIN_PASSWORD = 8
 DEMO_USERS = [
     # login, name, group (module, XML id)
     ('registry', N_('Registry Officer'),
@@ -37,6 +39,11 @@ def add_parser(subparsers):
 
 def run(args):
     name = args.database
+    password = os.environ.get('CARE_DEMO_PASSWORD')
+    # Checked before anything is built: Tryton refuses short passwords
+    if password is not None and len(password) < MIN_PASSWORD:
+        raise UnusableInput(_('CARE_DEMO_PASSWORD needs at least %s '
+                'characters') % MIN_PASSWORD)
     if db.is_initialised(name) and _has_persons(name):
         if not args.rebuild:
             print(_('The demo database "%s" exists already (use --rebuild to '
