@@ -17,15 +17,8 @@ import time
 import unittest
 
 from tests import support
-
-CHROMIUM = '/usr/bin/chromium'
-CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu',
-    '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync']
-# Playwright's bounds, in milliseconds
-LAUNCH_TIMEOUT = 60_000
-STEP_TIMEOUT = 30_000
-PAGE_TIMEOUT = 60_000
+from tests.browser import (
+    URL_SETTLED, SaoBrowserMixin, playwright_missing)
 
 OFFICER = 'officer'
 REGISTRY_GROUP = 'social_assistance.group_registry'
@@ -53,19 +46,7 @@ PERSONS = [
 HEADERS = ['身份证号', '姓名', '镇街', '村居', '供养方式', '生活自理能力', '认定日期']
 
 
-def playwright_missing():
-    "Why the browser test cannot run here, or None"
-    if not os.access(CHROMIUM, os.X_OK):
-        return f'{CHROMIUM} is missing (scripts/install-test-tools installs it)'
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return ('the playwright package is missing (pip install -e '
-            "'.[test]')")
-    return None
-
-
-class BrowserTestCase(unittest.TestCase):
+class BrowserTestCase(SaoBrowserMixin, unittest.TestCase):
     "A registry officer finds a person in sao"
 
     @classmethod
@@ -111,36 +92,11 @@ class BrowserTestCase(unittest.TestCase):
         cls.timings['serve'] = time.monotonic() - step
 
     def setUp(self):
-        from playwright.sync_api import sync_playwright
         # No failure picture of an earlier run left to mislead
         stale = support.artifact_path(f'browser-failure-{self.backend}.png')
         if os.path.exists(stale):
             os.remove(stale)
-        self.playwright = sync_playwright().start()
-        self.addCleanup(self.playwright.stop)
-        self.browser = self.playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS,
-            timeout=LAUNCH_TIMEOUT)
-        self.addCleanup(self.browser.close)
-        context = self.browser.new_context(locale='zh-CN',
-            timezone_id='Asia/Shanghai',
-            viewport={'width': 1366, 'height': 860})
-        context.set_default_timeout(STEP_TIMEOUT)
-        context.set_default_navigation_timeout(PAGE_TIMEOUT)
-        # Only the server under test: anything else is refused
-        context.route('**/*', self._loopback_only)
-        self.page = context.new_page()
-        self.console = []
-        self.page.on('console', lambda message: self.console.append(
-                f'{message.type}: {message.text}'))
-        self.page.on('pageerror', lambda error: self.console.append(
-                f'pageerror: {error}'))
-
-    def _loopback_only(self, route):
-        if route.request.url.startswith(self.server.url):
-            route.continue_()
-        else:
-            route.abort()
+        self.open_browser()
 
     def screenshot(self, name):
         "Save the page as var/test-artifacts/browser-NAME-BACKEND.png"
@@ -250,37 +206,11 @@ class BrowserTestCase(unittest.TestCase):
         if errors:
             print('browser console errors:\n  ' + '\n  '.join(errors))
 
-    def _expect(self, locator, what):
-        """Wait until LOCATOR is visible; fail at once with its message when
-        sao shows an error dialog instead"""
-        errors = self.page.locator('.error-dialog, .message-dialog').filter(
-            visible=True)
-        locator.or_(errors).first.wait_for(state='visible')
-        if errors.count():
-            self.fail(f'sao shows an error instead of {what}: '
-                + ' / '.join(errors.all_inner_texts()).strip())
-
     @staticmethod
     def _values(form):
         "The values shown by the form's entries"
         return form.locator('input, textarea').evaluate_all(
             'elements => elements.map(e => e.value)')
-
-    def _wait_until(self, condition, what, timeout=STEP_TIMEOUT / 1000):
-        deadline = time.monotonic() + timeout
-        while not condition():
-            if time.monotonic() > deadline:
-                self.fail(f'waited {timeout:.0f} s in vain for {what}')
-            self.page.wait_for_timeout(250)
-
-
-# Whether sao's URL (location.hash) is that of the current tab
-URL_SETTLED = '''() => {
-    const tab = Sao.Tab.tabs.get_current();
-    const session = Sao.Session.current_session;
-    return tab && session && decodeURIComponent(window.location.hash)
-        == '#' + session.database + '/' + decodeURIComponent(tab.get_url());
-}'''
 
 # Run by CareDatabase.python as the officer: the menu entry's path of names
 MENU_PATH = '''

@@ -29,9 +29,8 @@ import time
 import unittest
 
 from tests import support
-from tests.test_browser import (
-    CHROMIUM, CHROMIUM_ARGS, LAUNCH_TIMEOUT, PAGE_TIMEOUT, STEP_TIMEOUT,
-    URL_SETTLED, playwright_missing)
+from tests.browser import (
+    URL_SETTLED, SaoBrowserMixin, playwright_missing)
 
 PERSONS = 150
 OFFICER = 'buyer'
@@ -175,7 +174,7 @@ COLUMN = '''(table, header) => {
 }'''
 
 
-class ProcurementBrowserTestCase(unittest.TestCase):
+class ProcurementBrowserTestCase(SaoBrowserMixin, unittest.TestCase):
     "The procurement officer and a contractor in sao, on the demo county"
 
     @classmethod
@@ -220,33 +219,8 @@ class ProcurementBrowserTestCase(unittest.TestCase):
             f'serve {cls.timings["serve"]:.1f} s')
 
     def setUp(self):
-        from playwright.sync_api import sync_playwright
-        self.playwright = sync_playwright().start()
-        self.addCleanup(self.playwright.stop)
-        self.browser = self.playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS,
-            timeout=LAUNCH_TIMEOUT)
-        self.addCleanup(self.browser.close)
-        context = self.browser.new_context(locale='zh-CN',
-            timezone_id='Asia/Shanghai',
-            viewport={'width': 1366, 'height': 860})
-        context.set_default_timeout(STEP_TIMEOUT)
-        context.set_default_navigation_timeout(PAGE_TIMEOUT)
-        # Only the server under test: anything else is refused
-        context.route('**/*', self._loopback_only)
-        self.page = context.new_page()
-        self.console = []
-        self.page.on('console', lambda message: self.console.append(
-                f'{message.type}: {message.text}'))
-        self.page.on('pageerror', lambda error: self.console.append(
-                f'pageerror: {error}'))
+        self.open_browser()
         self.screenshots = []
-
-    def _loopback_only(self, route):
-        if route.request.url.startswith(self.server.url):
-            route.continue_()
-        else:
-            route.abort()
 
     def run_steps(self, name, steps):
         "Run STEPS; on failure, leave a screenshot and the browser's console"
@@ -582,22 +556,6 @@ class ProcurementBrowserTestCase(unittest.TestCase):
             self.assertNotRegex(value, '[A-Za-z]',
                 'the lots\' states are translated')
 
-    def _expect(self, locator, what):
-        """Wait until LOCATOR is visible; fail at once with its message when
-        sao shows an error dialog instead"""
-        errors = self.page.locator('.error-dialog, .message-dialog').filter(
-            visible=True)
-        locator.or_(errors).first.wait_for(state='visible')
-        if errors.count():
-            self.fail(f'sao shows an error instead of {what}: '
-                + ' / '.join(errors.all_inner_texts()).strip())
-
-    def _wait_until(self, condition, what, timeout=STEP_TIMEOUT / 1000):
-        deadline = time.monotonic() + timeout
-        while not condition():
-            if time.monotonic() > deadline:
-                self.fail(f'waited {timeout:.0f} s in vain for {what}')
-            self.page.wait_for_timeout(250)
 
 
 if __name__ == '__main__':
