@@ -10,6 +10,7 @@ from trytond.pyson import Eval
 from trytond.wizard import Button, StateAction, StateView, Wizard
 
 from .person import SELF_CARE_LEVELS
+from .search_guard import GuardedSearchMixin
 
 # The six indicators of 生活自理能力评估, in the order of the form
 INDICATORS = ['eating', 'dressing', 'transfer', 'toileting', 'walking',
@@ -34,7 +35,7 @@ def add_working_days(date, days):
     return date
 
 
-class Assessment(Workflow, ModelSQL, ModelView):
+class Assessment(GuardedSearchMixin, Workflow, ModelSQL, ModelView):
     "Self-Care Assessment"
     __name__ = 'social_assistance.assessment'
     _history = True

@@ -440,7 +440,7 @@ class Person(
         pass
 
 
-class Suspension(ModelSQL, ModelView):
+class Suspension(GuardedSearchMixin, ModelSQL, ModelView):
     "Suspension Period"
     __name__ = 'social_assistance.person.suspension'
     _history = True

@@ -32,7 +32,8 @@ def domain_paths(domain, prefix=''):
 
 
 class GuardedSearchMixin:
-    "Refuse search domains through paths the user may not search"
+    """Refuse search domains through paths the user may not search, and list
+    revisions of readable records only"""
     __slots__ = ()
 
     @classmethod
@@ -45,6 +46,15 @@ class GuardedSearchMixin:
                             'social_assistance.msg_search_forbidden',
                             path=path, model=cls.__names__()['model']))
         return super().search(domain, *args, **kwargs)
+
+    @classmethod
+    def history_revisions(cls, ids):
+        # Tryton only checks the model access here: the record rules decide
+        # whose revisions (times and authors) a user may list
+        transaction = Transaction()
+        if transaction.user and transaction.check_access:
+            ids = list(map(int, cls.search([('id', 'in', list(ids))])))
+        return super().history_revisions(ids)
 
     @classmethod
     def _search_forbidden(cls, path):

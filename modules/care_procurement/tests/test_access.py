@@ -329,6 +329,12 @@ class AccessTestCase(unittest.TestCase):
                         with self.subTest(model=model, operation='delete'):
                             with self.assertRaises(AccessError):
                                 Model.delete([Model(other)])
+                    if Model._history:
+                        with self.subTest(model=model, operation='history'):
+                            self.assertEqual(
+                                Model.history_revisions([other]), [])
+                            self.assertTrue(
+                                Model.history_revisions(pair.a))
                     # The record rules themselves refuse writing and
                     # deleting, whatever model access may grant one day
                     for mode in ['read', 'write', 'delete']:
