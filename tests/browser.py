@@ -2,6 +2,9 @@
 browser tests (tests/test_browser*.py)."""
 import os
 import time
+import unittest
+
+from tests import support
 
 CHROMIUM = '/usr/bin/chromium'
 CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu',
@@ -37,6 +40,21 @@ URL_SETTLED = '''() => {
 class SaoBrowserMixin:
     """Headless Chromium on sao: a test case with `server` (a
     support.CareServer) calls open_browser() in setUp"""
+
+    @classmethod
+    def create_database(cls):
+        """Skip without a browser; else create the class's throw-away
+        database (dropped after the class) and time it"""
+        reason = playwright_missing()
+        if reason:
+            raise unittest.SkipTest(reason)
+        cls.backend = support.backend()
+        cls.timings = {}
+        started = time.monotonic()
+        cls.database = support.CareDatabase()
+        cls.addClassCleanup(cls.database.drop)
+        cls.database.create()
+        cls.timings['init'] = time.monotonic() - started
 
     def open_browser(self):
         "Start Chromium with a page that may only reach the server"

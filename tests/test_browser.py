@@ -17,8 +17,9 @@ import time
 import unittest
 
 from tests import support
+from trytond.modules.social_assistance.tests.tools import make_id_number
 from tests.browser import (
-    URL_SETTLED, SaoBrowserMixin, playwright_missing)
+    URL_SETTLED, SaoBrowserMixin)
 
 OFFICER = 'officer'
 REGISTRY_GROUP = 'social_assistance.group_registry'
@@ -27,20 +28,13 @@ MENU = ['社会救助', '特困人员']
 LABELS = ['身份证号', '姓名']
 
 
-def id_number(county, birth, sequence):
-    "A valid GB 11643 identity number (ISO 7064 MOD 11-2 check character)"
-    first = f'{county}{birth}{sequence}'
-    total = sum(int(d) * pow(2, 17 - i, 11) for i, d in enumerate(first))
-    return first + '10X98765432'[total % 11]
-
-
 PERSONS = [
     # 身份证号, 姓名, 镇街, 村居, 供养方式, 生活自理能力, 认定日期
-    (id_number('371522', '19400312', '102'), '张桂兰', '燕店镇', '燕店村',
+    (make_id_number('19400312', '102'), '张桂兰', '燕店镇', '燕店村',
         '分散供养', '部分丧失', '2020-03-01'),
-    (id_number('371522', '19380521', '215'), '李德福', '燕店镇', '前屯村',
+    (make_id_number('19380521', '215'), '李德福', '燕店镇', '前屯村',
         '集中供养', '完全丧失', '2019-07-15'),
-    (id_number('371522', '19471103', '321'), '王秀英', '古云镇', '古云村',
+    (make_id_number('19471103', '321'), '王秀英', '古云镇', '古云村',
         '分散供养', '具备', '2021-11-20'),
     ]
 HEADERS = ['身份证号', '姓名', '镇街', '村居', '供养方式', '生活自理能力', '认定日期']
@@ -51,16 +45,7 @@ class BrowserTestCase(SaoBrowserMixin, unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        reason = playwright_missing()
-        if reason:
-            raise unittest.SkipTest(reason)
-        cls.backend = support.backend()
-        cls.timings = {}
-        started = time.monotonic()
-        cls.database = support.CareDatabase()
-        cls.addClassCleanup(cls.database.drop)
-        cls.database.create()
-        cls.timings['init'] = time.monotonic() - started
+        cls.create_database()
 
         cls.folder = tempfile.TemporaryDirectory(prefix='caretest-roster-')
         cls.addClassCleanup(cls.folder.cleanup)

@@ -30,7 +30,7 @@ import unittest
 
 from tests import support
 from tests.browser import (
-    URL_SETTLED, SaoBrowserMixin, playwright_missing)
+    URL_SETTLED, SaoBrowserMixin)
 
 PERSONS = 150
 OFFICER = 'buyer'
@@ -179,16 +179,7 @@ class ProcurementBrowserTestCase(SaoBrowserMixin, unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        reason = playwright_missing()
-        if reason:
-            raise unittest.SkipTest(reason)
-        cls.backend = support.backend()
-        cls.timings = {}
-        started = time.monotonic()
-        cls.database = support.CareDatabase()
-        cls.addClassCleanup(cls.database.drop)
-        cls.database.create()
-        cls.timings['init'] = time.monotonic() - started
+        cls.create_database()
 
         step = time.monotonic()
         cls.demo_password = 'Demo-' + secrets.token_hex(6)

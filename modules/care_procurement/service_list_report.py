@@ -60,8 +60,9 @@ class ServiceListReport(CompanyReport):
 
         persons = {p.id: p for p in Person.browse(
                 sorted({l['person'] for l in lines}))}
+        # A row without service stands for an assignment without a plan
         services = {s.id: s for s in Service.browse(
-                sorted({l['service'] for l in lines}))}
+                sorted({l['service'] for l in lines if l['service']}))}
         units = dict(Service.fields_get(['unit'])['unit']['selection'])
         self_care = dict(
             Person.fields_get(['self_care'])['self_care']['selection'])
@@ -82,8 +83,9 @@ class ServiceListReport(CompanyReport):
                     'end': min(_date(line['end_date']) or FAR, last),
                     'plan': defaultdict(Decimal),
                     })
-            assignment['plan'][line['service']] += line['planned'] or 0
-            totals[line['service']] += line['planned'] or 0
+            if line['service']:
+                assignment['plan'][line['service']] += line['planned']
+                totals[line['service']] += line['planned']
 
         def order(assignment):
             person = assignment['person']

@@ -67,7 +67,8 @@ def service_list_rows(pool, contract, month):
             fields_names=FIELDS,
             order=[('person.id_number', 'ASC'), ('service.code', 'ASC')])
     for line in lines:
-        person, service = line['person.'], line['service.']
+        # An assignment without a plan comes as a row without service
+        person, service = line['person.'], line['service.'] or {}
         division = person['division.']
         yield {
             'month': month,
@@ -81,10 +82,10 @@ def service_list_rows(pool, contract, month):
             'address': person['address'] or '',
             'phone': person['phone'] or '',
             'self_care': levels.get(person['self_care'], ''),
-            'service_code': service['code'],
-            'service': service['name'],
-            'unit': units[service['unit']],
-            'planned': line['planned'],
+            'service_code': service.get('code', ''),
+            'service': service.get('name', ''),
+            'unit': units.get(service.get('unit'), ''),
+            'planned': line['planned'] if service else '',
             'start_date': line['start_date'],
             'end_date': line['end_date'] or '',
             }

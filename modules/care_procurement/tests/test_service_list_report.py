@@ -178,6 +178,18 @@ class ServiceListReportTestCase(unittest.TestCase):
             self.execute([data.contract.id], service_month='2025-04'))
 
     @with_transaction()
+    def test_assignment_without_plan(self):
+        "A person assigned without a care plan is on the list all the same"
+        Assignment = Pool().get('care.contract.assignment')
+        data = self.build()
+        wang, = Assignment.search([('person.name', '=', '王秀英')])
+        Assignment.write([wang], {'end_date': dt.date(2025, 12, 31),
+                'plan': [('delete', [p.id for p in wang.plan])]})
+        xml = self.execute([data.contract.id], service_month=MONTH)
+        self.assertIn('王秀英', xml)
+        self.assertIn('合计：3 人', xml)
+
+    @with_transaction()
     def test_empty_month(self):
         "A month without assignments says so"
         data = self.build()
