@@ -321,8 +321,13 @@ class PersonRoster(Model):
         updated = {old['id'] for old, _ in to_update} | guardians_changed
         created = {stored[n]['id'] for n, _ in to_create}
         counts['updated'] = len(updated - created)
+        cls._persons_changed(updated - created)
         counts['unchanged'] = len(rows) - counts['created'] - counts['updated']
         return counts
+
+    @classmethod
+    def _persons_changed(cls, ids):
+        "Called with the ids of the known persons an import changed"
 
     @classmethod
     def _stored_persons(cls, numbers):

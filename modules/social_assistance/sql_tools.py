@@ -51,3 +51,21 @@ def update_row(model, id_, values):
                 transaction.user, CurrentTimestamp()],
             where=table.id == id_))
 
+
+
+def update_many(model, columns, rows):
+    """Update columns of many rows in one statement executed for each: a row
+    lists the values of columns (in SQL format) followed by the id"""
+    if not rows:
+        return
+    transaction = Transaction()
+    table = model.__table__()
+    targets = [getattr(table, c) for c in columns] + [
+        table.write_uid, table.write_date]
+    # Placeholders only: the parameters come with each row
+    query, _ = tuple(table.update(targets,
+            [0] * len(columns) + [0, CurrentTimestamp()],
+            where=table.id == 0))
+    cursor = transaction.connection.cursor()
+    cursor.executemany(query, [list(row[:-1]) + [transaction.user, row[-1]]
+            for row in rows])

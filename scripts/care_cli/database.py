@@ -3,7 +3,7 @@ import os
 from contextlib import contextmanager
 
 # The modules of this project, in dependency order
-MODULES = ['social_assistance', 'care_procurement']
+MODULES = ['social_assistance', 'care_procurement', 'care_visit']
 LANGUAGE = 'zh_CN'
 
 

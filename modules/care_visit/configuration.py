@@ -1,0 +1,27 @@
+# This file is part of 莘情照护.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+from trytond.model import fields
+from trytond.pool import PoolMeta
+
+
+class Configuration(metaclass=PoolMeta):
+    __name__ = 'care.configuration'
+
+    rectification_days = fields.Integer("Rectification Days", required=True,
+        domain=[('rectification_days', '>', 0)],
+        help="Calendar days a contractor has to rectify a failed inspection.")
+
+    @staticmethod
+    def default_rectification_days():
+        return 15
+
+
+class Cron(metaclass=PoolMeta):
+    __name__ = 'ir.cron'
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.method.selection.append(
+            ('care.rectification|mark_overdue_all',
+                "Mark Overdue Rectifications"))

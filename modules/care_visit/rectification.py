@@ -1,0 +1,143 @@
+# This file is part of 莘情照护.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+from trytond.i18n import gettext
+from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
+from trytond.model.exceptions import AccessError, ValidationError
+from trytond.pool import Pool
+from trytond.pyson import Eval
+
+# What a contractor's user may write on a rectification addressed to it
+CONTRACTOR_FIELDS = {'response'}
+
+
+class Rectification(Workflow, ModelSQL, ModelView):
+    "Rectification"
+    __name__ = 'care.rectification'
+    _history = True
+
+    _open = {'readonly': ~Eval('state').in_(['open', 'overdue'])}
+
+    check = fields.Many2One('care.check', "Inspection", required=True,
+        ondelete='RESTRICT', readonly=True)
+    contract = fields.Many2One('care.contract', "Contract", required=True,
+        ondelete='RESTRICT', readonly=True)
+    contractor = fields.Function(fields.Many2One('party.party',
+            "Contractor"), 'get_contractor')
+    person = fields.Function(fields.Many2One('social_assistance.person',
+            "Person"), 'get_person')
+    requirement = fields.Text("Requirement", required=True, states=_open)
+    deadline = fields.Date("Deadline", required=True, states=_open)
+    response = fields.Text("Response", states=_open,
+        help="What the contractor did; attach the evidence.")
+    responded_on = fields.Date("Responded On", readonly=True)
+    reinspection_date = fields.Date("Re-inspection Date",
+        states={'readonly': Eval('state') != 'responded'})
+    reinspection_note = fields.Text("Re-inspection Note",
+        states={'readonly': Eval('state') != 'responded'})
+    state = fields.Selection([
+            ('open', "Open"),
+            ('responded', "Responded"),
+            ('closed', "Closed"),
+            ('overdue', "Overdue"),
+            ], "State", readonly=True, required=True)
+
+    del _open
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_indexes.update({
+                Index(t, (t.contract, Index.Range())),
+                Index(t, (t.state, Index.Equality(cardinality='low')),
+                    (t.deadline, Index.Range())),
+                })
+        cls._order = [('deadline', 'ASC'), ('id', 'ASC')]
+        cls._transitions |= {
+            ('open', 'responded'),
+            ('overdue', 'responded'),
+            ('responded', 'closed'),
+            ('responded', 'open'),
+            ('open', 'overdue'),
+            }
+        cls._buttons.update({
+                'respond': {
+                    'invisible': ~Eval('state').in_(['open', 'overdue']),
+                    'depends': ['state'],
+                    },
+                'close': {
+                    'invisible': Eval('state') != 'responded',
+                    'depends': ['state'],
+                    },
+                'reopen': {
+                    'invisible': Eval('state') != 'responded',
+                    'depends': ['state'],
+                    },
+                })
+        cls.__access__.add('contract')
+
+    @staticmethod
+    def default_state():
+        return 'open'
+
+    def get_contractor(self, name):
+        return self.contract.contractor.id
+
+    def get_person(self, name):
+        return self.check.person.id
+
+    def get_rec_name(self, name):
+        return f'{self.contract.rec_name} {self.check.person.rec_name}'
+
+    @classmethod
+    def check_modification(cls, mode, records, values=None, external=False):
+        User = Pool().get('res.user')
+        super().check_modification(
+            mode, records, values=values, external=external)
+        if not external or User.contractor_id() is None:
+            return
+        if mode != 'write' or set(values) - CONTRACTOR_FIELDS:
+            raise AccessError(gettext(
+                    'care_visit.msg_rectification_contractor_write'))
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('responded')
+    def respond(cls, rectifications):
+        today = Pool().get('ir.date').today()
+        for rectification in rectifications:
+            if not rectification.response:
+                raise ValidationError(gettext(
+                        'care_visit.msg_rectification_no_response',
+                        rectification=rectification.rec_name))
+        cls.write(rectifications, {'responded_on': today})
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('closed')
+    def close(cls, rectifications):
+        for rectification in rectifications:
+            if not rectification.reinspection_date:
+                raise ValidationError(gettext(
+                        'care_visit.msg_rectification_no_reinspection',
+                        rectification=rectification.rec_name))
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('open')
+    def reopen(cls, rectifications):
+        "The response does not suffice: the contractor answers again"
+
+    @classmethod
+    @Workflow.transition('overdue')
+    def mark_overdue(cls, rectifications):
+        pass
+
+    @classmethod
+    def mark_overdue_all(cls):
+        "Mark the open rectifications past their deadline overdue (cron)"
+        today = Pool().get('ir.date').today()
+        cls.mark_overdue(cls.search([
+                    ('state', '=', 'open'),
+                    ('deadline', '<', today),
+                    ]))

@@ -1,0 +1,116 @@
+# This file is part of 莘情照护.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"Helpers for the tests of care_visit: a small county with two contractors"
+import datetime as dt
+from decimal import Decimal
+from types import SimpleNamespace
+
+from trytond.modules.care_procurement.tests.tools import create_contractors
+from trytond.modules.care_visit.local_time import to_utc
+from trytond.modules.company.tests import create_company
+from trytond.modules.currency.tests import create_currency
+from trytond.modules.social_assistance.tests.tools import (
+    create_divisions, make_id_number)
+from trytond.pool import Pool
+from trytond.transaction import Transaction
+
+YEAR = 2025
+# Homes in 燕店镇 (莘县)
+HOME = (36.2400, 115.6700)
+
+
+def local(text):
+    "A naive UTC datetime from Asia/Shanghai wall time YYYY-MM-DD HH:MM"
+    return to_utc(dt.datetime.fromisoformat(text))
+
+
+def create_world():
+    """A running home-care contract for each of two contractors (A: meal
+    and cleaning, B: meal), three persons assigned to A's, one to B's;
+    return a namespace of the records"""
+    pool = Pool()
+    Person = pool.get('social_assistance.person')
+    Service = pool.get('care.service')
+    Contract = pool.get('care.contract')
+    Assignment = pool.get('care.contract.assignment')
+
+    currency = create_currency('CNY')
+    company = create_company('莘县民政局', currency=currency)
+    county, town, village = create_divisions(
+        '莘县', '燕店镇', '燕店村', town_code='371522101')
+    services = {s.code: s for s in Service.search([])}
+    contractor_a, contractor_b = create_contractors(
+        '甲居家养老服务中心', '乙养老服务有限公司')
+    persons = Person.create([{
+                'name': name,
+                'id_number': make_id_number(birth=birth, sequence=sequence),
+                'division': village.id,
+                'support_mode': 'scattered',
+                'start_date': dt.date(YEAR - 5, 1, 1),
+                'latitude': round(HOME[0] + offset, 6),
+                'longitude': HOME[1],
+                } for name, birth, sequence, offset in [
+                ('张桂兰', '19400312', '102', 0),
+                ('李长海', '19380521', '215', 0.01),
+                ('王秀英', '19450817', '328', 0.02),
+                ('赵德明', '19420101', '411', 0.03),
+                ]])
+    with Transaction().set_context(company=company.id):
+        contract_a, contract_b = Contract.create([{
+                    'number': number,
+                    'contractor': contractor.id,
+                    'kind': 'home_care',
+                    'start_date': dt.date(YEAR, 1, 1),
+                    'end_date': dt.date(YEAR, 12, 31),
+                    'amount': Decimal(500000),
+                    'penalty_per_failed_check': Decimal(200),
+                    'lines': [('create', [{
+                                    'service': services[code].id,
+                                    'unit_price': price,
+                                    } for code, price in lines])],
+                    } for number, contractor, lines in [
+                    ('HT-A', contractor_a, [('HC-MEAL', Decimal(15)),
+                            ('HC-CLEAN', Decimal(40))]),
+                    ('HT-B', contractor_b, [('HC-MEAL', Decimal(14))]),
+                    ]])
+        Contract.run([contract_a, contract_b])
+    Assignment.create([{
+                'contract': contract.id,
+                'person': person.id,
+                'start_date': dt.date(YEAR, 1, 1),
+                } for contract, person in [
+                (contract_a, persons[0]), (contract_a, persons[1]),
+                (contract_a, persons[2]), (contract_b, persons[3])]])
+    return SimpleNamespace(company=company, town=town, village=village,
+        services=services, persons=persons,
+        contractors=(contractor_a, contractor_b),
+        contracts=(contract_a, contract_b))
+
+
+def visit_values(world, external_id, start, end, person=0, contract=0,
+        service='HC-MEAL', caregiver='刘芳', **values):
+    """The values of a visit, times as Asia/Shanghai wall time; contract
+    and person are indexes in the world (or a contract)"""
+    person = world.persons[person]
+    if isinstance(contract, int):
+        contract = world.contracts[contract]
+    values.setdefault('latitude', person.latitude)
+    values.setdefault('longitude', person.longitude)
+    # Logged an hour after the end unless told: no late entry
+    values.setdefault('logged_at', local(end) + dt.timedelta(hours=1))
+    return dict({
+            'contract': contract.id,
+            'person': person.id,
+            'service': world.services[service].id,
+            'caregiver_name': caregiver,
+            'start': local(start),
+            'end': local(end),
+            'external_id': external_id,
+            }, **values)
+
+
+def create_visits(world, *visits):
+    "Create visits from (external id, start, end, options) tuples"
+    Visit = Pool().get('care.visit')
+    return Visit.create([visit_values(world, e, s, f, **o)
+            for e, s, f, o in visits])

@@ -1,0 +1,272 @@
+# This file is part of 莘情照护.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""Set-based import of visit logs (FORMATS.md "visits").
+
+Rows arrive as (line number, {field: raw text}).  Each chunk is parsed in
+Python, its contracts, persons and services looked up in SQL, and the new
+visits inserted in one statement; the visit rules then run once over all of
+them.  Everything happens in the caller's transaction: a file is stored
+whole or not at all.
+"""
+import datetime as dt
+import json
+import os
+import re
+from collections import namedtuple
+from functools import cache
+
+from trytond.i18n import gettext
+from trytond.model import Model
+from trytond.modules.social_assistance import identity
+from trytond.modules.social_assistance.sql_tools import insert_many
+from trytond.pool import Pool
+from trytond.tools import grouped_slice
+from trytond.transaction import Transaction
+
+from . import local_time
+
+CHUNK = 2000
+VisitImportResult = namedtuple('VisitImportResult',
+    ['created', 'accepted', 'rejected_by_rules', 'unchanged', 'rejected'])
+LOCAL_DATETIME = re.compile(
+    r'^\d{4}-\d{2}-\d{2}[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$')
+COLUMNS = ['contract', 'contractor', 'person', 'service', 'caregiver_name',
+    'caregiver_id_number', 'start', 'end', 'latitude', 'longitude',
+    'external_id', 'note', 'source', 'logged_at', 'state', 'frozen',
+    'flag_far', 'flag_travel', 'flagged', 'date', 'month', 'duration',
+    'flag_hours', 'flag_late']
+
+
+class RowError(Exception):
+    "A row cannot be stored; the argument is the reason shown to the user"
+
+
+@cache
+def visits_format():
+    path = os.path.join(os.path.dirname(__file__), 'visits_format.json')
+    with open(path, encoding='utf-8') as file:
+        return json.load(file)
+
+
+def _error(message, field=None, **kwargs):
+    if field:
+        kwargs['column'] = visits_format()['columns'][field][0]
+    return RowError(gettext('care_visit.' + message, **kwargs))
+
+
+def parse_datetime(raw, field):
+    """A naive UTC datetime from local wall time (YYYY-MM-DD HH:MM[:SS]) or
+    ISO 8601 with an offset"""
+    try:
+        value = dt.datetime.fromisoformat(raw)
+    except ValueError:
+        value = None
+    if value is None or (value.tzinfo is None
+            and not LOCAL_DATETIME.match(raw)):
+        raise _error('msg_import_bad_datetime', field, value=raw)
+    return local_time.to_utc(value)
+
+
+def parse_coordinate(raw, field, low, high):
+    try:
+        value = float(raw)
+    except ValueError:
+        value = None
+    if value is None or not (low <= value <= high):
+        raise _error('msg_import_bad_coordinate', field, value=raw,
+            low=low, high=high)
+    # Six decimals are 0.1 m: what the field keeps
+    return round(value, 6)
+
+
+def parse_row(raw):
+    """The typed values of a raw row (lookups still by text); raise RowError
+    on the first problem found"""
+    raw = {k: (v or '').strip() for k, v in raw.items()}
+    for field in visits_format()['required']:
+        if not raw.get(field):
+            raise _error('msg_import_required', field)
+    row = {
+        'external_id': raw['external_id'],
+        'contract': raw['contract'],
+        'id_number': identity.compact(raw['id_number']),
+        'service': raw['service'],
+        'caregiver_name': raw['caregiver'],
+        'caregiver_id_number': None,
+        'start': parse_datetime(raw['start'], 'start'),
+        'end': parse_datetime(raw['end'], 'end'),
+        'latitude': None,
+        'longitude': None,
+        'note': raw.get('note') or None,
+        }
+    if raw.get('caregiver_id'):
+        number = identity.compact(raw['caregiver_id'])
+        reason = identity.identity_error(number)
+        if reason:
+            raise _error('msg_import_bad_caregiver_id', 'caregiver_id',
+                value=raw['caregiver_id'])
+        row['caregiver_id_number'] = number
+    if raw.get('longitude'):
+        row['longitude'] = parse_coordinate(
+            raw['longitude'], 'longitude', 73, 136)
+    if raw.get('latitude'):
+        row['latitude'] = parse_coordinate(
+            raw['latitude'], 'latitude', 3, 54)
+    if (row['latitude'] is None) != (row['longitude'] is None):
+        raise _error('msg_import_half_position')
+    return row
+
+
+class VisitLog(Model):
+    "Visit Log Import"
+    __name__ = 'care.visit.log'
+
+    @classmethod
+    def columns(cls):
+        "Map each accepted column name to its field"
+        return {name: field
+            for field, names in visits_format()['columns'].items()
+            for name in names}
+
+    @classmethod
+    def required_fields(cls):
+        return visits_format()['required']
+
+    @classmethod
+    def header(cls, field):
+        return visits_format()['columns'][field][0]
+
+    @classmethod
+    def import_rows(cls, rows, progress=None):
+        """Store rows given as (line number, raw dict) in the transaction and
+        apply the visit rules to the new visits.
+
+        Return a VisitImportResult whose rejected list holds (line number,
+        reason); progress, when given, is called with the rows done."""
+        pool = Pool()
+        Visit = pool.get('care.visit')
+        contracts = cls._contracts()
+        services = cls._services()
+        seen = set()
+        new_ids, rejected = [], []
+        unchanged = done = 0
+        now = dt.datetime.now()
+        for chunk in grouped_slice(rows, CHUNK):
+            chunk = list(chunk)
+            parsed = []
+            for line, raw in chunk:
+                try:
+                    row = parse_row(raw)
+                    row['contract'], row['contractor'] = cls._lookup(
+                        contracts, row['contract'], 'msg_import_unknown_contract',
+                        'contract')
+                    row['service'] = cls._lookup(services, row['service'],
+                        'msg_import_unknown_service', 'service')
+                except RowError as error:
+                    rejected.append((line, str(error.args[0])))
+                    continue
+                key = (row['contract'], row['external_id'])
+                if key in seen:
+                    unchanged += 1
+                    continue
+                seen.add(key)
+                parsed.append((line, row))
+            persons = cls._persons({r['id_number'] for _, r in parsed})
+            stored = cls._stored_keys(parsed)
+            values = []
+            for line, row in parsed:
+                if (row['contract'], row['external_id']) in stored:
+                    unchanged += 1
+                    continue
+                row['person'] = persons.get(row['id_number'])
+                if row['person'] is None:
+                    rejected.append((line, gettext(
+                                'care_visit.msg_import_unknown_person',
+                                column=cls.header('id_number'),
+                                value=row['id_number'])))
+                    continue
+                values.append(cls._values(Visit, row, now))
+            new_ids.extend(insert_many(Visit, COLUMNS, values))
+            done += len(chunk)
+            if progress:
+                progress(done)
+        Visit.evaluate(new_ids)
+        Visit._insert_history(new_ids)
+        accepted = cls._count_accepted(new_ids)
+        rejected.sort()
+        return VisitImportResult(created=len(new_ids), accepted=accepted,
+            rejected_by_rules=len(new_ids) - accepted, unchanged=unchanged,
+            rejected=rejected)
+
+    @classmethod
+    def _lookup(cls, known, text, message, field):
+        try:
+            return known[text]
+        except KeyError:
+            raise _error(message, field, value=text)
+
+    @classmethod
+    def _contracts(cls):
+        "{number: (id, contractor id)} of the contracts the user may see"
+        Contract = Pool().get('care.contract')
+        return {c['number']: (c['id'], c['contractor'])
+            for c in Contract.search_read([],
+                fields_names=['number', 'contractor'])}
+
+    @classmethod
+    def _services(cls):
+        "{code or name: id}"
+        Service = Pool().get('care.service')
+        result = {}
+        for service in Service.search([]):
+            result[service.name] = result[service.code] = service.id
+        return result
+
+    @classmethod
+    def _persons(cls, numbers):
+        "{identity number: id}, read in SQL: identity numbers are masked"
+        Person = Pool().get('social_assistance.person')
+        person = Person.__table__()
+        cursor = Transaction().connection.cursor()
+        result = {}
+        for sub in grouped_slice(list(numbers), CHUNK):
+            cursor.execute(*person.select(person.id_number, person.id,
+                    where=person.id_number.in_(list(sub))))
+            result.update(cursor)
+        return result
+
+    @classmethod
+    def _stored_keys(cls, parsed):
+        "The (contract, external id) of the rows already stored"
+        Visit = Pool().get('care.visit')
+        visit = Visit.__table__()
+        cursor = Transaction().connection.cursor()
+        contracts = list({r['contract'] for _, r in parsed})
+        stored = set()
+        for sub in grouped_slice(
+                list({r["external_id"] for _, r in parsed}), CHUNK):
+            cursor.execute(*visit.select(visit.contract, visit.external_id,
+                    where=visit.external_id.in_(list(sub))
+                    & visit.contract.in_(contracts or [-1])))
+            stored.update(cursor)
+        return stored
+
+    @classmethod
+    def _values(cls, Visit, row, now):
+        row.update(source='import', logged_at=now, state='rejected',
+            frozen=False, flag_far=False, flag_travel=False, flagged=False)
+        row.update(local_time.derived(row['start'], row['end'], now))
+        return [getattr(Visit, c).sql_format(row[c]) for c in COLUMNS]
+
+    @classmethod
+    def _count_accepted(cls, ids):
+        Visit = Pool().get('care.visit')
+        visit = Visit.__table__()
+        cursor = Transaction().connection.cursor()
+        accepted = 0
+        for sub in grouped_slice(ids, CHUNK):
+            cursor.execute(*visit.select(visit.id,
+                    where=visit.id.in_(list(sub))
+                    & (visit.state == 'accepted')))
+            accepted += len(cursor.fetchall())
+        return accepted
