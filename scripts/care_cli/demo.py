@@ -6,7 +6,8 @@ import secrets
 import sys
 
 from . import database as db
-from . import demo_county, demo_procurement
+from . import (
+    demo_checks, demo_county, demo_procurement, demo_visits, import_visits)
 from .i18n import N_, _, pad, screen_width
 from .import_persons import import_file
 from .init import initialise
@@ -18,6 +19,7 @@ DEMO_USERS = [
     # login, name, group (module, XML id)
     ('registry', N_('Registry Officer'),
         ('social_assistance', 'group_registry')),
+    ('supervisor', N_('Supervisor'), ('care_visit', 'group_supervision')),
     ]
 
 
@@ -87,8 +89,41 @@ def build(config_path, name, count, seed, out=sys.stdout):
         _procurement, _rerun, contracts = demo_procurement.build(
             pool, rng, today)
         password, logins = _create_users(pool, contracts)
+    _visits(config_path, name, rng, today, out)
+    with db.session(name) as pool:
+        employees = demo_checks.inspectors(pool)
+        _link_supervisor(pool, employees[0])
+        demo_checks.supervise(pool, rng, demo_visits.months_to_show(today),
+            today, employees)
     print(_('Demo users (password %s): %s') % (password, ', '.join(logins)),
         file=out)
+
+
+def _visits(config_path, name, rng, today, out):
+    """Write each month's visit logs as the contractors' apps would export
+    them, import them, and date each row's logging as the apps did"""
+    with db.session(name, readonly=True) as pool:
+        world = demo_visits.World(pool)
+        Log = pool.get('care.visit.log')
+        columns = {f: Log.header(f) for f in demo_visits.FIELDS}
+    for year, month in demo_visits.months_to_show(today):
+        visits = demo_visits.rows(rng, world, year, month, today)
+        demo_visits.plant_anomalies(rng, world, visits, today)
+        visits += demo_visits.bad_rows(rng, visits)
+        path = os.path.join(_work_folder(config_path),
+            f'visits-{year}-{month:02d}.csv')
+        demo_visits.write(path, visits, columns)
+        import_visits.import_file(name, path, out=out)
+        with db.session(name) as pool:
+            demo_visits.date_logging(pool, visits)
+
+
+def _link_supervisor(pool, employee):
+    "The demo supervisor inspects as the first inspector"
+    User = pool.get('res.user')
+    users = User.search([('login', '=', 'supervisor')])
+    User.write(users, {'employees': [('add', [employee.id])],
+            'employee': employee.id, 'company': employee.company.id})
 
 
 def create_divisions(name, county):
@@ -216,6 +251,51 @@ def _procurement_summary(pool):
         ]
 
 
+def _not_served(pool):
+    "Counted at the end of the last month with visits"
+    from trytond.transaction import Transaction
+    Visit = pool.get('care.visit')
+    NotServed = pool.get('care.visit.not_served')
+    last = Visit.search([], order=[('date', 'DESC')], limit=1)
+    if not last:
+        return 0
+    with Transaction().set_context(supervision_date=last[0].date):
+        return NotServed.search_count([])
+
+
+def _supervision_summary(pool):
+    Visit = pool.get('care.visit')
+    Plan = pool.get('care.check.plan')
+    Check = pool.get('care.check')
+    Rectification = pool.get('care.rectification')
+    NotServed = pool.get('care.visit.not_served')
+    reasons = dict(Visit.fields_get(['reason'])['reason']['selection'])
+    lines = [
+        (_('Visits'), Visit.search_count([])),
+        (_('  accepted'), Visit.search_count([('state', '=', 'accepted')])),
+        ]
+    for code, label in reasons.items():
+        if code:
+            lines.append(('  ' + label, Visit.search_count(
+                        [('reason', '=', code)])))
+    lines += [
+        (_('  flagged by online supervision'), Visit.search_count(
+                [('flagged', '=', True)])),
+        (_('Persons not served for 14 days'), _not_served(pool)),
+        (_('Spot-check plans'), Plan.search_count([])),
+        (_('  inspections pending'), Check.search_count(
+                [('result', '=', 'pending')])),
+        (_('  passed'), Check.search_count([('result', '=', 'pass')])),
+        (_('  failed'), Check.search_count([('result', '=', 'fail')])),
+        ]
+    states = dict(Rectification.fields_get(['state'])['state']['selection'])
+    lines.append((_('Rectifications'), Rectification.search_count([])))
+    for code, label in states.items():
+        lines.append(('  ' + label, Rectification.search_count(
+                    [('state', '=', code)])))
+    return lines
+
+
 def summary(name, out=sys.stdout):
     "Print what the demo county holds"
     with db.session(name, readonly=True) as pool:
@@ -248,7 +328,7 @@ def summary(name, out=sys.stdout):
             (_('Guardians'), Guardian.search_count([])),
             (_('Persons needing a guardian'), count(
                     [('needs_guardian', '=', True)])),
-            ] + _procurement_summary(pool)
+            ] + _procurement_summary(pool) + _supervision_summary(pool)
     print(_('Demo county (division codes are illustrative):'), file=out)
     width = max(screen_width(label) for label, _v in lines)
     for label, value in lines:

@@ -39,7 +39,9 @@ class Parser(argparse.ArgumentParser):
 
 
 def parser():
-    from . import demo, import_persons, init, serve, service_list
+    from . import (
+        checks, demo, import_persons, import_visits, init, serve,
+        service_list)
     main = Parser(prog='care',
         description=_('Shenqing Care: care services bought for extreme-poverty '
             'persons.'))
@@ -59,6 +61,8 @@ def parser():
         parser_class=Parser)
     kinds.required = True
     import_persons.add_parser(kinds)
+    import_visits.add_parser(kinds)
+    checks.add_parser(commands)
     service_list.add_parser(commands)
     serve.add_parser(commands)
     return main

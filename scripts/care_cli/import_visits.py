@@ -1,0 +1,51 @@
+"""care import visits FILE: the visit logs of FORMATS.md "visits"."""
+import os
+import sys
+
+from . import database as db
+from .formats import rejected_headers
+from .i18n import _
+from .progress import Progress
+from .tabular import map_columns, read_table, write_rejected
+
+
+def add_parser(subparsers):
+    parser = subparsers.add_parser('visits',
+        help=_('import visit logs (CSV or XLSX)'),
+        description=_('Import visit logs from a CSV (UTF-8 or GB18030) or '
+            'XLSX file. A visit already stored (same contract and external '
+            'id) is left as it is; the visit rules decide which visits are '
+            'accepted. Rows that cannot be stored are written with their '
+            'line number and reason to FILE.rejected.csv. The file is '
+            'stored whole or not at all.'))
+    parser.add_argument('file', metavar='FILE')
+    parser.set_defaults(func=run)
+
+
+def run(args):
+    result = import_file(args.database, args.file)
+    return 3 if result.rejected else 0
+
+
+def import_file(database, path, out=sys.stdout):
+    "Import the visits in one transaction and return the VisitImportResult"
+    headers, lines = read_table(path)
+    with db.session(database) as pool:
+        Log = pool.get('care.visit.log')
+        indexes = map_columns(headers, Log.columns(),
+            {f: Log.header(f) for f in Log.required_fields()})
+        rows = [(line, {f: cells[i] if i < len(cells) else ''
+                    for f, i in indexes.items()})
+            for line, cells in lines]
+        with Progress(os.path.basename(path), len(rows)) as progress:
+            result = Log.import_rows(rows, progress)
+    cells = dict(lines)
+    rejected = write_rejected(path, headers,
+        [(line, cells[line], reason) for line, reason in result.rejected],
+        *rejected_headers())
+    print(f'visits: {result.created} created ({result.accepted} accepted, '
+        f'{result.rejected_by_rules} rejected), {result.unchanged} '
+        f'unchanged, {len(result.rejected)} rejected rows', file=out)
+    if rejected:
+        print(_('Rejected rows written to %s') % rejected, file=out)
+    return result
