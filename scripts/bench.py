@@ -78,6 +78,134 @@ def bench_persons(rows):
                 _drop(backend, name, tmp)
 
 
+# Writes one or more months of visit logs for the county of a database
+WRITE_VISITS = """
+import datetime as dt, random, sys
+sys.path.insert(0, %r)
+from care_cli import database as db, demo_visits
+db.load_config(sys.argv[1])
+name, path, months, low, high = sys.argv[2], sys.argv[3], sys.argv[4], int(
+    sys.argv[5]), int(sys.argv[6])
+with db.session(name, readonly=True) as pool:
+    world = demo_visits.World(pool)
+    columns = {f: pool.get('care.visit.log').header(f)
+        for f in demo_visits.FIELDS}
+today = dt.date.today()
+rng = random.Random(7)
+rows = []
+for month in months.split(','):
+    year, number = map(int, month.split('-'))
+    rows += demo_visits.rows(rng, world, year, number,
+        dt.date(year + 1, 1, 1), (low, high))
+demo_visits.write(path, rows, columns)
+print(len(rows))
+""" % os.path.join(ROOT, 'scripts')
+
+
+def bench_visits(large):
+    """A county month (5,000 persons, about 50,000 visits) imported end to
+    end on each backend, beside the floor: the same rows copied raw into a
+    bare table; then the month's spot-check plan.  --large repeats with a
+    year of visits (about 1,000,000) on PostgreSQL."""
+    year = dt.date.today().year
+    with tempfile.TemporaryDirectory(prefix='care-bench-') as tmp:
+        for backend, extra in backends():
+            env = dict(os.environ, TRYTOND_DATABASE__PATH=tmp,
+                TRYTONPASSFILE=os.path.join(tmp, 'pass'),
+                CARE_DEMO_PASSWORD='bench-password', **extra)
+            with open(env['TRYTONPASSFILE'], 'w') as file:
+                file.write('bench-password')
+            name = f'carebench_{os.getpid()}'
+            care(env, '-d', name, 'demo', '--persons', '5000',
+                '--without-visits')
+            try:
+                runs = [('county month', [f'{year}-03'], (9, 13))]
+                if large and backend == 'postgresql':
+                    runs.append(('county year x2', [f'{year}-{m:02d}'
+                                for m in range(4, 13)] + [f'{year}-01'],
+                            (19, 25)))
+                for label, months, per_person in runs:
+                    _bench_visit_file(env, backend, name, tmp, label,
+                        months, per_person)
+                started = time.perf_counter()
+                result = care(env, '-d', name, 'checks', 'plan', '--month',
+                    f'{year}-03', '--seed', '1')
+                seconds = time.perf_counter() - started
+                print(f'  {backend:10} {"checks plan (end to end)":26} '
+                    f'{seconds:6.2f} s   '
+                    f'[{result.stdout.strip().splitlines()[-1]}]')
+            finally:
+                _drop(backend, name, tmp)
+
+
+def _bench_visit_file(env, backend, name, tmp, label, months, per_person):
+    path = os.path.join(tmp, f'visits-{label.replace(" ", "-")}.csv')
+    written = subprocess.run([sys.executable, '-c', WRITE_VISITS, CONFIG,
+            name, path, ','.join(months), *map(str, per_person)], env=env,
+        check=True, stdout=subprocess.PIPE, text=True)
+    rows = int(written.stdout.split()[-1])
+    print(f'visits: {label}, {rows} rows ({backend})')
+    floor = _copy_floor(backend, name, tmp, path)
+    print(f'  {backend:10} {"floor (raw copy)":26} {floor:6.2f} s '
+        f'{rows / floor:8.0f} rows/s')
+    for run in ['first import', 'second import (unchanged)']:
+        started = time.perf_counter()
+        result = care(env, '-d', name, 'import', 'visits', path,
+            check=False)
+        seconds = time.perf_counter() - started
+        summary = result.stdout.strip().splitlines()[-1]
+        print(f'  {backend:10} {run:26} {seconds:6.2f} s '
+            f'{rows / seconds:8.0f} rows/s  {seconds / floor:5.1f}x floor'
+            f'   [{summary}]')
+
+
+def _copy_floor(backend, name, tmp, path):
+    """Seconds to store the file's rows raw into a bare visit-like table
+    with a primary key and a unique (contract, external id) index"""
+    import csv
+    with open(path, encoding='utf-8-sig', newline='') as file:
+        reader = csv.reader(file)
+        next(reader)
+        rows = list(reader)
+    create = ('CREATE TABLE floor_visit (id SERIAL PRIMARY KEY, '
+        'external_id TEXT, contract TEXT, id_number TEXT, service TEXT, '
+        'caregiver TEXT, caregiver_id TEXT, start TEXT, "end" TEXT, '
+        'longitude TEXT, latitude TEXT, note TEXT)')
+    index = ('CREATE UNIQUE INDEX floor_visit_key '
+        'ON floor_visit (contract, external_id)')
+    columns = ('external_id, contract, id_number, service, caregiver, '
+        'caregiver_id, start, "end", longitude, latitude, note')
+    if backend == 'sqlite':
+        import sqlite3
+        conn = sqlite3.connect(os.path.join(tmp, 'floor.sqlite'))
+        conn.execute('DROP TABLE IF EXISTS floor_visit')
+        conn.execute(create.replace('SERIAL', 'INTEGER'))
+        conn.execute(index)
+        started = time.perf_counter()
+        conn.executemany(f'INSERT INTO floor_visit ({columns}) VALUES '
+            f'({", ".join("?" * 11)})', rows)
+        conn.commit()
+        seconds = time.perf_counter() - started
+        conn.close()
+        return seconds
+    import psycopg
+    with psycopg.connect(PG_URI + name) as conn:
+        conn.execute('DROP TABLE IF EXISTS floor_visit')
+        conn.execute(create)
+        conn.execute(index)
+        conn.commit()
+        started = time.perf_counter()
+        with conn.cursor().copy(
+                f'COPY floor_visit ({columns}) FROM STDIN') as copy:
+            for row in rows:
+                copy.write_row(row)
+        conn.commit()
+        seconds = time.perf_counter() - started
+        conn.execute('DROP TABLE floor_visit')
+        conn.commit()
+        return seconds
+
+
 def _drop(backend, name, tmp):
     if backend == 'sqlite':
         path = os.path.join(tmp, name + '.sqlite')
@@ -95,9 +223,16 @@ def main():
     persons = commands.add_parser('persons',
         help='import a roster end to end with care import persons')
     persons.add_argument('--rows', type=int, default=10000)
+    visits = commands.add_parser('visits',
+        help='import a county month of visits end to end with care import '
+        'visits, beside a raw copy; then draw its spot-check plan')
+    visits.add_argument('--large', action='store_true',
+        help='also a year of visits (about 1,000,000) on PostgreSQL')
     args = parser.parse_args()
     if args.command == 'persons':
         bench_persons(args.rows)
+    elif args.command == 'visits':
+        bench_visits(args.large)
 
 
 if __name__ == '__main__':

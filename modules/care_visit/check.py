@@ -19,7 +19,7 @@ from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
 from . import sampling
-from .visit import COORDINATES
+from .visit import COORDINATES, VisitSearchMixin
 
 METHODS = [
     ('onsite', "On Site"),
@@ -39,7 +39,7 @@ RESULTS = [
     ]
 
 
-class CheckPlan(Workflow, ModelSQL, ModelView):
+class CheckPlan(VisitSearchMixin, Workflow, ModelSQL, ModelView):
     "Spot-Check Plan"
     __name__ = 'care.check.plan'
     _history = True
@@ -118,11 +118,12 @@ class CheckPlan(Workflow, ModelSQL, ModelView):
         "Create the plan's inspections from the sample of each contract"
         Check = Pool().get('care.check')
         for plan in plans:
-            rows = [[plan.id, contract, person, flagged, 'pending', plan.month]
+            rows = [[plan.id, contract, person, flagged, 'pending',
+                    plan.month, Check.default_method()]
                 for contract, person, flagged in plan.sample()]
             Check._insert_history(insert_many(Check,
                     ['plan', 'contract', 'person', 'flagged', 'result',
-                        'month'], rows))
+                        'month', 'method'], rows))
 
     def sample(self):
         """The (contract id, person id, flagged) to inspect, drawn as
@@ -170,7 +171,7 @@ class CheckPlan(Workflow, ModelSQL, ModelView):
         return result
 
 
-class Check(Workflow, ModelSQL, ModelView):
+class Check(VisitSearchMixin, Workflow, ModelSQL, ModelView):
     "Spot Check"
     __name__ = 'care.check'
     _history = True
@@ -242,7 +243,7 @@ class Check(Workflow, ModelSQL, ModelView):
                     'depends': ['result'],
                     },
                 })
-        cls.__access__.add('contract')
+        # Its own access and rules, not the contract's (see care.visit)
 
     @staticmethod
     def default_result():
@@ -319,7 +320,7 @@ class Check(Workflow, ModelSQL, ModelView):
                         check=check.rec_name))
 
 
-class CheckVisit(ModelSQL, ModelView):
+class CheckVisit(VisitSearchMixin, ModelSQL, ModelView):
     "Spot Check Visit"
     __name__ = 'care.check.visit'
 
@@ -344,7 +345,7 @@ class CheckVisit(ModelSQL, ModelView):
                 Index(t, (t.check, Index.Range())),
                 Index(t, (t.visit, Index.Range())),
                 })
-        cls.__access__.add('check')
+        # Its own access and rules, not the inspection's (see care.visit)
 
     @staticmethod
     def default_delivered():

@@ -6,11 +6,13 @@ from trytond.model.exceptions import AccessError, ValidationError
 from trytond.pool import Pool
 from trytond.pyson import Eval
 
+from .visit import VisitSearchMixin
+
 # What a contractor's user may write on a rectification addressed to it
 CONTRACTOR_FIELDS = {'response'}
 
 
-class Rectification(Workflow, ModelSQL, ModelView):
+class Rectification(VisitSearchMixin, Workflow, ModelSQL, ModelView):
     "Rectification"
     __name__ = 'care.rectification'
     _history = True
@@ -74,7 +76,7 @@ class Rectification(Workflow, ModelSQL, ModelView):
                     'depends': ['state'],
                     },
                 })
-        cls.__access__.add('contract')
+        # Its own access and rules, not the contract's (see care.visit)
 
     @staticmethod
     def default_state():
@@ -99,6 +101,12 @@ class Rectification(Workflow, ModelSQL, ModelView):
         if mode != 'write' or set(values) - CONTRACTOR_FIELDS:
             raise AccessError(gettext(
                     'care_visit.msg_rectification_contractor_write'))
+        # The response under review or accepted is kept as it was sent
+        for rectification in records:
+            if rectification.state not in {'open', 'overdue'}:
+                raise AccessError(gettext(
+                        'care_visit.msg_rectification_responded',
+                        rectification=rectification.rec_name))
 
     @classmethod
     @ModelView.button

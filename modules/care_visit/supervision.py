@@ -12,6 +12,7 @@ from trytond.pool import Pool
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
+from .visit import VisitSearchMixin
 from .visit_rules import CHUNK
 
 # A person assigned to home care with no accepted visit for this long is
@@ -19,7 +20,7 @@ from .visit_rules import CHUNK
 NOT_SERVED_DAYS = 14
 
 
-class NotServed(ModelSQL, ModelView):
+class NotServed(VisitSearchMixin, ModelSQL, ModelView):
     "Person Not Served"
     __name__ = 'care.visit.not_served'
 
@@ -39,7 +40,8 @@ class NotServed(ModelSQL, ModelView):
     def __setup__(cls):
         super().__setup__()
         cls._order = [('contract', 'ASC'), ('person', 'ASC'), ('id', 'ASC')]
-        cls.__access__.add('contract')
+        # Its own access only: with __access__ on the contract every user
+        # (all read contracts) would read the list (see care.visit)
 
     @classmethod
     def as_of(cls):
@@ -117,8 +119,10 @@ class NotServed(ModelSQL, ModelView):
                 if isinstance(date, str):
                     date = dt.date.fromisoformat(date)
                 last[id_] = date
-        result = {'last_visit': last, 'days': {}}
+        # Every row gets a value: None when never visited
+        result = {'last_visit': {}, 'days': {}}
         for row in rows:
-            if row.id in last:
-                result['days'][row.id] = (today - last[row.id]).days
+            result['last_visit'][row.id] = last.get(row.id)
+            result['days'][row.id] = (
+                (today - last[row.id]).days if row.id in last else None)
         return {n: result[n] for n in names}

@@ -5,9 +5,9 @@ import datetime as dt
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Unique, fields
 from trytond.model.exceptions import AccessError, ValidationError
+from trytond.modules.care_procurement.search_guard import (
+    ProcurementSearchMixin)
 from trytond.modules.social_assistance.person import check_id_number
-from trytond.modules.social_assistance.search_guard import (
-    GuardedSearchMixin)
 from trytond.modules.social_assistance.sql_tools import update_many
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
@@ -37,9 +37,27 @@ RULE_FIELDS = {'contract', 'person', 'service', 'caregiver_name',
     'caregiver_id_number', 'start', 'end', 'latitude', 'longitude',
     'external_id'}
 COORDINATES = (9, 6)
+# Relations from a contractor's own records to records its rules hide: a
+# visit's inspections (pending ones are not shown to it) and a person's
+# assignments (to other contractors' contracts too)
+CONTRACTOR_PROTECTED_RELATIONS = {'checks', 'care_assignments'}
 
 
-class Visit(VisitRulesMixin, GuardedSearchMixin, ModelSQL, ModelView):
+class VisitSearchMixin(ProcurementSearchMixin):
+    """Refuse the searches of a contractor's user through relations that
+    reach records its rules hide: Tryton applies no record rule inside a
+    relational search path"""
+    __slots__ = ()
+
+    @classmethod
+    def _search_forbidden(cls, path):
+        User = Pool().get('res.user')
+        return super()._search_forbidden(path) or bool(
+            CONTRACTOR_PROTECTED_RELATIONS.intersection(path.split('.'))
+            and User.contractor_id() is not None)
+
+
+class Visit(VisitRulesMixin, VisitSearchMixin, ModelSQL, ModelView):
     "Care Visit"
     __name__ = 'care.visit'
     _history = True
@@ -130,7 +148,9 @@ class Visit(VisitRulesMixin, GuardedSearchMixin, ModelSQL, ModelView):
                     (t.flagged, Index.Equality())),
                 })
         cls._order = [('start', 'DESC'), ('id', 'DESC')]
-        cls.__access__.add('contract')
+        # No __access__ on the contract: Tryton would grant the union of the
+        # model's and the contract's access (every user reads contracts) and
+        # OR the contract's record rules with the visit's own
 
     @classmethod
     def default_source(cls):

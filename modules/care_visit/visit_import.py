@@ -15,6 +15,7 @@ import re
 from collections import namedtuple
 from functools import cache
 
+from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import Model
 from trytond.modules.social_assistance import identity
@@ -190,6 +191,8 @@ class VisitLog(Model):
             done += len(chunk)
             if progress:
                 progress(done)
+        if len(new_ids) > CHUNK:
+            cls._analyze(Visit)
         Visit.evaluate(new_ids)
         Visit._insert_history(new_ids)
         accepted = cls._count_accepted(new_ids)
@@ -197,6 +200,15 @@ class VisitLog(Model):
         return VisitImportResult(created=len(new_ids), accepted=accepted,
             rejected_by_rules=len(new_ids) - accepted, unchanged=unchanged,
             rejected=rejected)
+
+    @staticmethod
+    def _analyze(Visit):
+        """Refresh PostgreSQL's statistics of the visits: planned on the
+        statistics of the table before a large import, the rules' queries
+        would scan it once a visit"""
+        if backend.name == 'postgresql':
+            Transaction().connection.cursor().execute(
+                f'ANALYZE "{Visit._table}"')
 
     @classmethod
     def _lookup(cls, known, text, message, field):
@@ -253,10 +265,12 @@ class VisitLog(Model):
 
     @classmethod
     def _values(cls, Visit, row, now):
-        row.update(source='import', logged_at=now, state='rejected',
-            frozen=False, flag_far=False, flag_travel=False, flagged=False)
+        # Stored as most visits end up: the rules write only the others
+        row.update(source='import', logged_at=now, state='accepted',
+            frozen=False, flag_far=False, flag_travel=False)
         row.update(local_time.derived(row['start'], row['end'], now))
-        return [getattr(Visit, c).sql_format(row[c]) for c in COLUMNS]
+        row['flagged'] = row['flag_hours'] or row['flag_late']
+        return [row[c] for c in COLUMNS]
 
     @classmethod
     def _count_accepted(cls, ids):

@@ -166,65 +166,91 @@ class VisitRulesMixin:
             (~active, 'person_inactive'),
             (~long_enough, 'too_short'),
             else_=Null)
-        cursor.execute(*visit.update([visit.base_reason], [reason],
+        cursor.execute(*visit.select(visit.id, visit.base_reason, reason,
                 where=visit.id.in_(ids) & (visit.frozen == Literal(False))))
+        changes = {}
+        for id_, old, new in cursor:
+            if old != new:
+                changes.setdefault((new,), []).append(id_)
+        cls._store_outcomes(['base_reason'], changes)
 
     @classmethod
     def _apply_set_rules(cls, contractor, low, high):
         """Rules 7 and 8 and the supervision flags for the contractor's
-        visits starting in [low, high)"""
+        visits starting in [low, high): computed in a few queries, and only
+        the visits whose outcome changes are written"""
         visit = cls.__table__()
         cursor = Transaction().connection.cursor()
-        scope = ((visit.contractor == contractor)
-            & (visit.start >= low) & (visit.start < high)
-            & (visit.frozen == Literal(False)))
-        reason = Case(
-            (visit.base_reason != Null, visit.base_reason),
-            (cls._overlap_condition(visit), 'overlap'),
-            (cls._disproved_condition(visit), 'disproved'),
-            else_=Null)
-        cursor.execute(*visit.update([visit.reason], [reason], where=scope))
-        cursor.execute(*visit.update([visit.state],
-                [Case((visit.reason == Null, 'accepted'), else_='rejected')],
-                where=scope))
-
-        cursor.execute(*visit.update([visit.flag_far],
-                [cls._far_condition(visit)], where=scope))
-        travel = cls._travel_ids(contractor, low, high)
-        cursor.execute(*visit.update([visit.flag_travel], [False],
-                where=scope & (visit.flag_travel == Literal(True))))
-        for sub_ids in grouped_slice(travel, CHUNK):
-            cursor.execute(*visit.update([visit.flag_travel], [True],
-                    where=scope & visit.id.in_(list(sub_ids))))
-        cursor.execute(*visit.update([visit.flagged],
-                [visit.flag_far | visit.flag_travel | visit.flag_late
-                    | visit.flag_hours], where=scope))
+        overlapping = set(cls._overlap_ids(contractor, low, high))
+        travel = set(cls._travel_ids(contractor, low, high))
+        cursor.execute(*visit.select(visit.id, visit.reason, visit.state,
+                visit.flag_far, visit.flag_travel, visit.flagged,
+                visit.flag_late, visit.flag_hours, visit.base_reason,
+                cls._disproved_condition(visit), cls._far_condition(visit),
+                where=(visit.contractor == contractor)
+                & (visit.start >= low) & (visit.start < high)
+                & (visit.frozen == Literal(False))))
+        changes = {}
+        for (id_, *old, late, hours, base, disproved, far) in cursor:
+            reason = (base or ('overlap' if id_ in overlapping else None)
+                or ('disproved' if disproved else None))
+            far = bool(far)
+            new = (reason, 'rejected' if reason else 'accepted',
+                far, id_ in travel, bool(far or id_ in travel or late
+                    or hours))
+            if tuple(old[:2]) + tuple(map(bool, old[2:])) != new:
+                changes.setdefault(new, []).append(id_)
+        cls._store_outcomes(
+            ['reason', 'state', 'flag_far', 'flag_travel', 'flagged'],
+            changes)
 
     @classmethod
-    def _overlap_condition(cls, visit):
-        """Rule 7: an earlier visit of the same caregiver that passes rules 1
-        to 6 overlaps the visit (ties on start: lower external id first)"""
-        other = cls.__table__()
-        earlier = ((other.start < visit.start)
-            | ((other.start == visit.start)
-                & ((other.external_id < visit.external_id)
-                    | ((other.external_id == visit.external_id)
-                        & (other.contract < visit.contract)))))
-        common = ((other.contractor == visit.contractor)
-            & (other.id != visit.id)
-            & (other.base_reason == Null)
-            & (other.start < visit.end) & (visit.start < other.end)
-            & earlier)
-        # Two searches, each served by an index: the same number when both
-        # visits carry one, else the same name
-        same_number = Exists(other.select(other.id,
-                where=common & (visit.caregiver_id_number != Null)
-                & (other.caregiver_id_number == visit.caregiver_id_number)))
-        same_name = Exists(other.select(other.id,
-                where=common & (other.caregiver_name == visit.caregiver_name)
-                & ((visit.caregiver_id_number == Null)
-                    | (other.caregiver_id_number == Null))))
-        return same_number | same_name
+    def _store_outcomes(cls, columns, changes):
+        "Write {values: ids}: one statement a distinct outcome and chunk"
+        visit = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        targets = [getattr(visit, c) for c in columns]
+        for values, ids in changes.items():
+            for sub_ids in grouped_slice(ids, CHUNK):
+                cursor.execute(*visit.update(targets, list(values),
+                        where=visit.id.in_(list(sub_ids))))
+
+    @classmethod
+    def _overlap_ids(cls, contractor, low, high):
+        """Rule 7: the visits starting in [low, high) that an earlier visit
+        of the same caregiver passing rules 1 to 6 overlaps (ties on start:
+        lower external id first).
+
+        A visit is overlapped when the latest end among the caregiver's
+        earlier visits lies after its start: running maxima over windows,
+        one by identity number (both visits carry one) and one by name
+        (for pairs where one visit has no number)."""
+        visit = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        order = [visit.start.asc, visit.external_id.asc, visit.contract.asc,
+            visit.id.asc]
+
+        def earlier(*partition):
+            return Window([visit.contractor, *partition], order_by=order,
+                frame='ROWS', start=None, end=-1)
+        by_number = earlier(visit.caregiver_id_number)
+        by_name = earlier(visit.caregiver_name)
+        valid = visit.select(visit.id, visit.start,
+            visit.caregiver_id_number.as_('number'),
+            Max(visit.end, window=by_number).as_('number_end'),
+            Max(visit.end, window=by_name).as_('name_end'),
+            Max(Case((visit.caregiver_id_number == Null, visit.end)),
+                window=by_name).as_('unnumbered_end'),
+            where=(visit.contractor == contractor)
+            & (visit.start >= low - MARGIN) & (visit.start < high)
+            & (visit.base_reason == Null))
+        cursor.execute(*valid.select(valid.id,
+                where=(valid.start >= low)
+                & Case((valid.number != Null,
+                        (valid.number_end > valid.start)
+                        | (valid.unnumbered_end > valid.start)),
+                    else_=valid.name_end > valid.start)))
+        return [i for i, in cursor]
 
     @classmethod
     def _disproved_condition(cls, visit):

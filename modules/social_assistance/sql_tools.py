@@ -1,9 +1,15 @@
 # This file is part of 莘情照护.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
 "Helpers for set-based work on the modules' tables with python-sql"
+from sql import Select
 from sql.functions import CurrentTimestamp
 
+from trytond import backend
 from trytond.transaction import Transaction
+
+# Above this many rows PostgreSQL gets them by COPY, several times faster
+# than even a prepared INSERT executed for each
+COPY_FROM = 50
 
 
 def insert_many(model, columns, rows):
@@ -30,6 +36,9 @@ def insert_many(model, columns, rows):
         return ids
     if len(rows) == 1:
         ids = [ids]
+    if backend.name == 'postgresql' and len(rows) > COPY_FROM:
+        _copy(cursor, model, columns, rows, ids)
+        return ids
     # One statement executed for many parameter rows: a multi-row VALUES
     # would make the driver parse thousands of placeholders each time
     query, _ = tuple(table.insert(targets + [table.id],
@@ -37,6 +46,19 @@ def insert_many(model, columns, rows):
     cursor.executemany(query, [list(row) + [transaction.user, id_]
             for row, id_ in zip(rows, ids)])
     return ids
+
+
+def _copy(cursor, model, columns, rows, ids):
+    "Insert the rows with their ids through PostgreSQL's COPY"
+    transaction = Transaction()
+    cursor.execute(*Select([CurrentTimestamp()]))
+    now, = cursor.fetchone()
+    names = ', '.join(f'"{c}"' for c in list(columns) + [
+            'create_uid', 'create_date', 'id'])
+    with cursor.copy(
+            f'COPY "{model._table}" ({names}) FROM STDIN') as copy:
+        for row, id_ in zip(rows, ids):
+            copy.write_row(list(row) + [transaction.user, now, id_])
 
 
 def update_row(model, id_, values):

@@ -34,6 +34,9 @@ def add_parser(subparsers):
         help=_('number of persons (default: 5200)'))
     parser.add_argument('--seed', type=int, default=SEED,
         help=_('random seed (default: 2024)'))
+    parser.add_argument('--without-visits', action='store_true',
+        help=_('stop after the contracts: no visits, spot checks nor '
+            'rectifications'))
     parser.add_argument('--rebuild', action='store_true',
         help=_('drop an existing demo database and build it again'))
     parser.set_defaults(func=run)
@@ -56,7 +59,8 @@ def run(args):
     elif db.database_exists(name) and args.rebuild:
         db.drop_database(name)
     initialise(args.config, name)
-    build(args.config, name, args.persons, args.seed)
+    build(args.config, name, args.persons, args.seed,
+        visits=not args.without_visits)
     summary(name)
     return 0
 
@@ -73,7 +77,7 @@ def _work_folder(config_path):
     return folder
 
 
-def build(config_path, name, count, seed, out=sys.stdout):
+def build(config_path, name, count, seed, out=sys.stdout, visits=True):
     rng = random.Random(seed)
     today = dt.date.today()
     county = demo_county.divisions(rng)
@@ -89,12 +93,13 @@ def build(config_path, name, count, seed, out=sys.stdout):
         _procurement, _rerun, contracts = demo_procurement.build(
             pool, rng, today)
         password, logins = _create_users(pool, contracts)
-    _visits(config_path, name, rng, today, out)
-    with db.session(name) as pool:
-        employees = demo_checks.inspectors(pool)
-        _link_supervisor(pool, employees[0])
-        demo_checks.supervise(pool, rng, demo_visits.months_to_show(today),
-            today, employees)
+    if visits:
+        _visits(config_path, name, rng, today, out)
+        with db.session(name) as pool:
+            employees = demo_checks.inspectors(pool)
+            _link_supervisor(pool, employees[0])
+            demo_checks.supervise(pool, rng,
+                demo_visits.months_to_show(today), today, employees)
     print(_('Demo users (password %s): %s') % (password, ', '.join(logins)),
         file=out)
 

@@ -116,7 +116,7 @@ def caregivers(rng, world):
     return teams
 
 
-def rows(rng, world, year, month, today):
+def rows(rng, world, year, month, today, per_person=VISITS_A_MONTH):
     """The visit rows of the month as FORMATS.md dictionaries (field names),
     with the time each was logged, in the contractors' order"""
     days = [d for d in month_days(year, month, today) if d.weekday() < 6]
@@ -131,7 +131,7 @@ def rows(rng, world, year, month, today):
                     continue
                 codes = [c for c, _q in plan]
                 weights = [q for _c, q in plan]
-                for _ in range(rng.randint(*VISITS_A_MONTH)):
+                for _ in range(rng.randint(*per_person)):
                     day = rng.choice(days)
                     if not (world.active(assignment['person'], day)
                             and assignment['start_date'] <= day

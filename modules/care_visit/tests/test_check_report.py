@@ -168,6 +168,20 @@ class CheckReportTestCase(unittest.TestCase):
         self.assertIn('>2<', xml)
 
     @with_transaction()
+    def test_file_names(self):
+        "The files are named without the identity number"
+        pool = Pool()
+        data = self.build()
+        for report, ids, name in [
+                (CHECK, [data.check.id], '2025-03 HT-A 张桂兰'),
+                (NOTICE, [data.rectification.id], 'HT-A 张桂兰')]:
+            Report = pool.get(report, type='report')
+            *_, file_name = Report.execute(ids, {})
+            with self.subTest(report=report):
+                self.assertTrue(file_name.endswith(name), file_name)
+                self.assertNotIn(data.number, file_name)
+
+    @with_transaction()
     def test_pending_checks(self):
         """Checks printed together, one still pending without inspector nor
         visits: each is printed, the empty one with blanks"""
@@ -186,7 +200,7 @@ class CheckReportTestCase(unittest.TestCase):
         xml = self.execute(NOTICE, [data.rectification.id])
 
         for text in ['莘县民政局', '整改通知书', 'HT-A',
-                data.contractor + '（服务机构）：', '张桂兰', data.number,
+                data.contractor + '：', '张桂兰', data.number,
                 '2025-04-08', '2025年3月',
                 self.labels(CHECK, 'method')['onsite'],
                 self.labels(CHECK, 'result')['fail'],
@@ -233,6 +247,7 @@ class CheckReportTestCase(unittest.TestCase):
             self.assertIn('张桂兰', xml)
             self.assertNotIn(data.number, xml)
             self.assertIn(masked(data.number), xml)
+        # A pending inspection would tell whom the inspectors will visit
         with self.assertRaises(AccessError):
             self.execute_as(user, CHECK, [data.pending.id])
 
