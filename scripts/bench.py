@@ -84,8 +84,10 @@ import datetime as dt, random, sys
 sys.path.insert(0, %r)
 from care_cli import database as db, demo_visits
 db.load_config(sys.argv[1])
-name, path, months, low, high = sys.argv[2], sys.argv[3], sys.argv[4], int(
-    sys.argv[5]), int(sys.argv[6])
+name, path, months = sys.argv[2], sys.argv[3], sys.argv[4]
+low, high, per_caregiver = map(int, sys.argv[5:8])
+# More caregivers for the denser runs: a caregiver's day has room for ~8
+demo_visits.PERSONS_PER_CAREGIVER = per_caregiver
 with db.session(name, readonly=True) as pool:
     world = demo_visits.World(pool)
     columns = {f: pool.get('care.visit.log').header(f)
@@ -119,14 +121,16 @@ def bench_visits(large):
             care(env, '-d', name, 'demo', '--persons', '5000',
                 '--without-visits')
             try:
-                runs = [('county month', [f'{year}-03'], (9, 13))]
+                # (label, months, visits a person and month, persons a
+                # caregiver)
+                runs = [('county month', [f'{year}-03'], (9, 13), 20)]
                 if large and backend == 'postgresql':
                     runs.append(('county year x2', [f'{year}-{m:02d}'
-                                for m in range(4, 13)] + [f'{year}-01'],
-                            (19, 25)))
-                for label, months, per_person in runs:
+                                for m in range(4, 13)] + [f'{year}-01',
+                                f'{year}-02'], (18, 22), 6))
+                for label, months, per_person, per_caregiver in runs:
                     _bench_visit_file(env, backend, name, tmp, label,
-                        months, per_person)
+                        months, per_person, per_caregiver)
                 started = time.perf_counter()
                 result = care(env, '-d', name, 'checks', 'plan', '--month',
                     f'{year}-03', '--seed', '1')
@@ -138,10 +142,12 @@ def bench_visits(large):
                 _drop(backend, name, tmp)
 
 
-def _bench_visit_file(env, backend, name, tmp, label, months, per_person):
+def _bench_visit_file(env, backend, name, tmp, label, months, per_person,
+        per_caregiver):
     path = os.path.join(tmp, f'visits-{label.replace(" ", "-")}.csv')
     written = subprocess.run([sys.executable, '-c', WRITE_VISITS, CONFIG,
-            name, path, ','.join(months), *map(str, per_person)], env=env,
+            name, path, ','.join(months), *map(str, per_person),
+            str(per_caregiver)], env=env,
         check=True, stdout=subprocess.PIPE, text=True)
     rows = int(written.stdout.split()[-1])
     print(f'visits: {label}, {rows} rows ({backend})')

@@ -5,55 +5,62 @@ re-evaluates the visits it concerns so that settlement sees the truth."""
 from trytond.pool import Pool, PoolMeta
 
 
-def _written_ids(args, fields, key=lambda r: r.id):
-    "The ids (by key) of the records of a write call that change fields"
-    actions = iter(args)
-    return {key(r) for records, values in zip(actions, actions)
-        if fields & values.keys() for r in records}
+class VisitFactsMixin:
+    """Re-evaluate the visits of the records created, deleted or written on
+    one of `_visit_fact_fields`; `_visit_field` names the visit field
+    (person or contract) that `visit_target` gives the id of"""
+    __slots__ = ()
+    _visit_field = 'person'
+    _visit_fact_fields = set()
 
-
-def _evaluate(field, ids):
-    if ids:
-        Pool().get('care.visit').evaluate_of(field, list(ids))
-
-
-class Person(metaclass=PoolMeta):
-    __name__ = 'social_assistance.person'
-
-    # Rule 5 (active on the date) and the far-from-home flag read these
-    _visit_rule_fields = {'start_date', 'end_date', 'death_date',
-        'latitude', 'longitude'}
+    def visit_target(self):
+        return getattr(self, self._visit_field).id
 
     @classmethod
-    def write(cls, *args):
-        ids = _written_ids(args, cls._visit_rule_fields)
-        super().write(*args)
-        _evaluate('person', ids)
+    def _evaluate_visits(cls, ids):
+        if ids:
+            Visit = Pool().get('care.visit')
+            Visit.evaluate_of(cls._visit_field, list(ids))
 
-
-class Suspension(metaclass=PoolMeta):
-    __name__ = 'social_assistance.person.suspension'
+    @classmethod
+    def _written_targets(cls, args):
+        actions = iter(args)
+        return {r.visit_target() for records, values in zip(actions, actions)
+            if cls._visit_fact_fields & values.keys() for r in records}
 
     @classmethod
     def create(cls, vlist):
-        suspensions = super().create(vlist)
-        _evaluate('person', {s.person.id for s in suspensions})
-        return suspensions
+        records = super().create(vlist)
+        cls._evaluate_visits({r.visit_target() for r in records})
+        return records
 
     @classmethod
     def write(cls, *args):
-        before = _written_ids(args, {'person', 'from_date', 'to_date'},
-            key=lambda s: s.person.id)
+        # Before and after: a record may move from a person or contract
+        before = cls._written_targets(args)
         super().write(*args)
-        after = _written_ids(args, {'person', 'from_date', 'to_date'},
-            key=lambda s: s.person.id)
-        _evaluate('person', before | after)
+        cls._evaluate_visits(before | cls._written_targets(args))
 
     @classmethod
-    def delete(cls, suspensions):
-        persons = {s.person.id for s in suspensions}
-        super().delete(suspensions)
-        _evaluate('person', persons)
+    def delete(cls, records):
+        targets = {r.visit_target() for r in records}
+        super().delete(records)
+        cls._evaluate_visits(targets)
+
+
+class Person(VisitFactsMixin, metaclass=PoolMeta):
+    __name__ = 'social_assistance.person'
+    # Rule 5 (active on the date) and the far-from-home flag read these
+    _visit_fact_fields = {'start_date', 'end_date', 'death_date',
+        'latitude', 'longitude'}
+
+    def visit_target(self):
+        return self.id
+
+
+class Suspension(VisitFactsMixin, metaclass=PoolMeta):
+    __name__ = 'social_assistance.person.suspension'
+    _visit_fact_fields = {'person', 'from_date', 'to_date'}
 
 
 class PersonRoster(metaclass=PoolMeta):
@@ -61,75 +68,36 @@ class PersonRoster(metaclass=PoolMeta):
 
     @classmethod
     def _persons_changed(cls, ids):
+        Person = Pool().get('social_assistance.person')
         super()._persons_changed(ids)
-        _evaluate('person', ids)
+        Person._evaluate_visits(ids)
 
 
-class Contract(metaclass=PoolMeta):
+class Contract(VisitFactsMixin, metaclass=PoolMeta):
     __name__ = 'care.contract'
-
+    _visit_field = 'contract'
     # Rule 3 (the contract is not draft and covers the date) reads these
-    _visit_rule_fields = {'state', 'start_date', 'end_date'}
+    _visit_fact_fields = {'state', 'start_date', 'end_date'}
 
-    @classmethod
-    def write(cls, *args):
-        ids = _written_ids(args, cls._visit_rule_fields)
-        super().write(*args)
-        _evaluate('contract', ids)
+    def visit_target(self):
+        return self.id
 
 
-class ContractLine(metaclass=PoolMeta):
+class ContractLine(VisitFactsMixin, metaclass=PoolMeta):
     __name__ = 'care.contract.line'
-
-    @classmethod
-    def create(cls, vlist):
-        lines = super().create(vlist)
-        _evaluate('contract', {l.contract.id for l in lines})
-        return lines
-
-    @classmethod
-    def write(cls, *args):
-        ids = _written_ids(args, {'contract', 'service'},
-            key=lambda l: l.contract.id)
-        super().write(*args)
-        ids |= _written_ids(args, {'contract', 'service'},
-            key=lambda l: l.contract.id)
-        _evaluate('contract', ids)
-
-    @classmethod
-    def delete(cls, lines):
-        contracts = {l.contract.id for l in lines}
-        super().delete(lines)
-        _evaluate('contract', contracts)
+    _visit_field = 'contract'
+    _visit_fact_fields = {'contract', 'service'}
 
 
-class Assignment(metaclass=PoolMeta):
+class Assignment(VisitFactsMixin, metaclass=PoolMeta):
     __name__ = 'care.contract.assignment'
-
-    @classmethod
-    def create(cls, vlist):
-        assignments = super().create(vlist)
-        _evaluate('person', {a.person.id for a in assignments})
-        return assignments
-
-    @classmethod
-    def write(cls, *args):
-        fields = {'contract', 'person', 'start_date', 'end_date'}
-        persons = _written_ids(args, fields, key=lambda a: a.person.id)
-        super().write(*args)
-        persons |= _written_ids(args, fields, key=lambda a: a.person.id)
-        _evaluate('person', persons)
-
-    @classmethod
-    def delete(cls, assignments):
-        persons = {a.person.id for a in assignments}
-        super().delete(assignments)
-        _evaluate('person', persons)
+    _visit_fact_fields = {'contract', 'person', 'start_date', 'end_date'}
 
     @classmethod
     def assign_towns(cls, contract, town_ids, start_date, end_date):
         count = super().assign_towns(contract, town_ids, start_date,
             end_date)
         # Visits logged before the assignment was made now find it
-        _evaluate('contract', [contract.id])
+        Contract = Pool().get('care.contract')
+        Contract._evaluate_visits([contract.id])
         return count

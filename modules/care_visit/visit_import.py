@@ -9,16 +9,15 @@ them.  Everything happens in the caller's transaction: a file is stored
 whole or not at all.
 """
 import datetime as dt
-import json
-import os
 import re
 from collections import namedtuple
-from functools import cache
 
 from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import Model
 from trytond.modules.social_assistance import identity
+from trytond.modules.social_assistance.import_format import (
+    ImportFormatMixin, format_path, load_format)
 from trytond.modules.social_assistance.sql_tools import insert_many
 from trytond.pool import Pool
 from trytond.tools import grouped_slice
@@ -42,11 +41,8 @@ class RowError(Exception):
     "A row cannot be stored; the argument is the reason shown to the user"
 
 
-@cache
 def visits_format():
-    path = os.path.join(os.path.dirname(__file__), 'visits_format.json')
-    with open(path, encoding='utf-8') as file:
-        return json.load(file)
+    return load_format(format_path(__file__, 'visits_format.json'))
 
 
 def _error(message, field=None, **kwargs):
@@ -118,24 +114,10 @@ def parse_row(raw):
     return row
 
 
-class VisitLog(Model):
+class VisitLog(ImportFormatMixin, Model):
     "Visit Log Import"
     __name__ = 'care.visit.log'
-
-    @classmethod
-    def columns(cls):
-        "Map each accepted column name to its field"
-        return {name: field
-            for field, names in visits_format()['columns'].items()
-            for name in names}
-
-    @classmethod
-    def required_fields(cls):
-        return visits_format()['required']
-
-    @classmethod
-    def header(cls, field):
-        return visits_format()['columns'][field][0]
+    _format_file = format_path(__file__, 'visits_format.json')
 
     @classmethod
     def import_rows(cls, rows, progress=None):

@@ -9,10 +9,8 @@ all inside the caller's transaction: a file is stored whole or not at all.
 """
 import datetime as dt
 import json
-import os
 import re
 from collections import namedtuple
-from functools import cache
 
 from trytond.i18n import gettext
 from trytond.model import Model
@@ -21,6 +19,7 @@ from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
 from . import identity
+from .import_format import ImportFormatMixin, format_path, load_format
 from .sql_tools import insert_many, update_row
 
 CHUNK = 1000
@@ -36,12 +35,9 @@ class RowError(Exception):
     "A row cannot be stored; the argument is the reason shown to the user"
 
 
-@cache
 def roster_format():
     "The persons format: columns, required fields and accepted words"
-    path = os.path.join(os.path.dirname(__file__), 'persons_format.json')
-    with open(path, encoding='utf-8') as file:
-        return json.load(file)
+    return load_format(format_path(__file__, 'persons_format.json'))
 
 
 def _column(field):
@@ -202,24 +198,10 @@ class DivisionResolver:
         return village, town
 
 
-class PersonRoster(Model):
+class PersonRoster(ImportFormatMixin, Model):
     "Persons Roster"
     __name__ = 'social_assistance.person.roster'
-
-    @classmethod
-    def columns(cls):
-        "Map each accepted column name to its field"
-        return {name: field
-            for field, names in roster_format()['columns'].items()
-            for name in names}
-
-    @classmethod
-    def required_fields(cls):
-        return roster_format()['required']
-
-    @classmethod
-    def header(cls, field):
-        return _column(field)
+    _format_file = format_path(__file__, 'persons_format.json')
 
     @classmethod
     def import_rows(cls, rows, create_divisions=False, progress=None):

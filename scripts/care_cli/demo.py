@@ -273,7 +273,6 @@ def _supervision_summary(pool):
     Plan = pool.get('care.check.plan')
     Check = pool.get('care.check')
     Rectification = pool.get('care.rectification')
-    NotServed = pool.get('care.visit.not_served')
     reasons = dict(Visit.fields_get(['reason'])['reason']['selection'])
     lines = [
         (_('Visits'), Visit.search_count([])),

@@ -6,7 +6,7 @@ from . import database as db
 from .formats import rejected_headers
 from .i18n import _
 from .progress import Progress
-from .tabular import map_columns, read_table, write_rejected
+from .tabular import field_rows, read_table, write_rejected
 
 
 def add_parser(subparsers):
@@ -33,11 +33,7 @@ def import_file(database, path, create_divisions=False, out=sys.stdout):
     headers, lines = read_table(path)
     with db.session(database) as pool:
         Roster = pool.get('social_assistance.person.roster')
-        indexes = map_columns(headers, Roster.columns(),
-            {f: Roster.header(f) for f in Roster.required_fields()})
-        rows = [(line, {f: cells[i] if i < len(cells) else ''
-                    for f, i in indexes.items()})
-            for line, cells in lines]
+        rows = field_rows(headers, lines, Roster)
         with Progress(os.path.basename(path), len(rows)) as progress:
             result = Roster.import_rows(rows, create_divisions, progress)
     cells = dict(lines)

@@ -6,7 +6,7 @@ from . import database as db
 from .formats import rejected_headers
 from .i18n import _
 from .progress import Progress
-from .tabular import map_columns, read_table, write_rejected
+from .tabular import field_rows, read_table, write_rejected
 
 
 def add_parser(subparsers):
@@ -32,11 +32,7 @@ def import_file(database, path, out=sys.stdout):
     headers, lines = read_table(path)
     with db.session(database) as pool:
         Log = pool.get('care.visit.log')
-        indexes = map_columns(headers, Log.columns(),
-            {f: Log.header(f) for f in Log.required_fields()})
-        rows = [(line, {f: cells[i] if i < len(cells) else ''
-                    for f, i in indexes.items()})
-            for line, cells in lines]
+        rows = field_rows(headers, lines, Log)
         with Progress(os.path.basename(path), len(rows)) as progress:
             result = Log.import_rows(rows, progress)
     cells = dict(lines)

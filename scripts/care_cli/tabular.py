@@ -92,6 +92,17 @@ def map_columns(headers, aliases, required):
     return indexes
 
 
+def field_rows(headers, lines, model):
+    """The lines as (line number, {field: cell text}) for an import model
+    (its columns(), required_fields() and header()); raise UnusableInput
+    when a required column is missing"""
+    indexes = map_columns(headers, model.columns(),
+        {f: model.header(f) for f in model.required_fields()})
+    return [(line, {f: cells[i] if i < len(cells) else ''
+                for f, i in indexes.items()})
+        for line, cells in lines]
+
+
 def rejected_path(path):
     "persons.csv → persons.rejected.csv, visits.xlsx → visits.rejected.csv"
     base, _ext = os.path.splitext(path)
