@@ -218,16 +218,38 @@ class VisitLog(ImportFormatMixin, Model):
 
     @classmethod
     def _persons(cls, numbers):
-        "{identity number: id}, read in SQL: identity numbers are masked"
-        Person = Pool().get('social_assistance.person')
+        """{identity number: id}, read in SQL (identity numbers are masked
+        to the ORM); a contractor's user finds only the persons assigned to
+        its contracts, so that an upload tells it nothing of the others"""
+        pool = Pool()
+        Person = pool.get('social_assistance.person')
+        Assignment = pool.get('care.contract.assignment')
+        Contract = pool.get('care.contract')
+        User = pool.get('res.user')
         person = Person.__table__()
         cursor = Transaction().connection.cursor()
+        contractor = User.contractor_id()
+        where = person.id_number.in_
+        if contractor is not None:
+            assignment = Assignment.__table__()
+            contract = Contract.__table__()
+            assigned = assignment.join(contract,
+                condition=contract.id == assignment.contract).select(
+                assignment.person, where=contract.contractor == contractor)
+            where = lambda numbers: (  # noqa: E731
+                person.id_number.in_(numbers) & person.id.in_(assigned))
         result = {}
         for sub in grouped_slice(list(numbers), CHUNK):
             cursor.execute(*person.select(person.id_number, person.id,
-                    where=person.id_number.in_(list(sub))))
+                    where=where(list(sub))))
             result.update(cursor)
         return result
+
+    @classmethod
+    def rejected_headers(cls):
+        "The (line, reason) column names of a rejected file"
+        names = cls.file_format()['rejected']
+        return names['line'], names['reason']
 
     @classmethod
     def _stored_keys(cls, parsed):

@@ -102,12 +102,22 @@ def is_initialised(name):
         database.put_connection(connection)
 
 
+class MissingDatabase(Exception):
+    "The database named does not exist"
+
+
 @contextmanager
 def session(name, login='admin', readonly=False):
     """A transaction as the user, with the user's context (language):
     committed when the block ends normally, rolled back otherwise."""
     from trytond.pool import Pool
     from trytond.transaction import Transaction
+    from trytond import backend
+    # Asked afresh: the list is cached, and this process may have just
+    # created the database
+    backend.Database._list_cache.clear()
+    if not database_exists(name):
+        raise MissingDatabase(name)
     Pool.start()
     pool = Pool(name)
     pool.init()

@@ -78,6 +78,10 @@ def main(argv=None):
     from trytond.exceptions import UserError, UserWarning
     try:
         return args.func(args)
+    except db.MissingDatabase as error:
+        print(_('care: the database "%s" does not exist: create it with '
+                '"care init" (or "care demo")') % error, file=sys.stderr)
+        return EXIT_ERROR
     except UnusableInput as error:
         print(_('care: %s') % error, file=sys.stderr)
         return EXIT_USAGE
