@@ -15,7 +15,8 @@ PG_URI = os.environ.get('CARE_TEST_POSTGRESQL',
 CACHE = os.environ.get('CARE_TEST_CACHE',
     os.path.join(os.path.expanduser('~'), '.cache', 'shenqing-care'))
 # Suites run once only (they drive a browser against a served database)
-ONCE = {'tests.test_browser', 'tests.test_browser_procurement'}
+ONCE = {'tests.test_browser', 'tests.test_browser_procurement',
+    'tests.test_browser_supervision'}
 
 
 def module_suites():

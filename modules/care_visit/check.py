@@ -118,12 +118,14 @@ class CheckPlan(VisitSearchMixin, Workflow, ModelSQL, ModelView):
         "Create the plan's inspections from the sample of each contract"
         Check = Pool().get('care.check')
         for plan in plans:
+            # The one drawing inspects unless the plan is shared out
+            inspector = Check.default_inspector()
             rows = [[plan.id, contract, person, flagged, 'pending',
-                    plan.month, Check.default_method()]
+                    plan.month, Check.default_method(), inspector]
                 for contract, person, flagged in plan.sample()]
             Check._insert_history(insert_many(Check,
                     ['plan', 'contract', 'person', 'flagged', 'result',
-                        'month', 'method'], rows))
+                        'month', 'method', 'inspector'], rows))
 
     def sample(self):
         """The (contract id, person id, flagged) to inspect, drawn as
@@ -177,15 +179,17 @@ class Check(VisitSearchMixin, Workflow, ModelSQL, ModelView):
     _history = True
 
     _pending = {'readonly': Eval('result') != 'pending'}
+    # A drawn inspection keeps what the sample drew
+    _drawn = {'readonly': (Eval('result') != 'pending') | Eval('plan')}
 
     plan = fields.Many2One('care.check.plan', "Plan", ondelete='RESTRICT',
         readonly=True)
-    month = fields.Char("Month", required=True, states=_pending,
+    month = fields.Char("Month", required=True, states=_drawn,
         help="The month of the visits inspected (YYYY-MM).")
     contract = fields.Many2One('care.contract', "Contract", required=True,
-        ondelete='RESTRICT', states=_pending)
+        ondelete='RESTRICT', states=_drawn)
     person = fields.Many2One('social_assistance.person', "Person",
-        required=True, ondelete='RESTRICT', states=_pending,
+        required=True, ondelete='RESTRICT', states=_drawn,
         domain=[('care_assignments.contract', '=', Eval('contract', -1))])
     town = fields.Function(fields.Many2One(
             'social_assistance.division', "Town"), 'get_town')
@@ -218,7 +222,7 @@ class Check(VisitSearchMixin, Workflow, ModelSQL, ModelView):
     rectifications = fields.One2Many('care.rectification', 'check',
         "Rectifications", readonly=True)
 
-    del _pending
+    del _pending, _drawn
 
     @classmethod
     def __setup__(cls):

@@ -20,6 +20,17 @@ from .visit_rules import CHUNK
 NOT_SERVED_DAYS = 14
 
 
+class NotServedContext(ModelView):
+    "Persons Not Served Context"
+    __name__ = 'care.visit.not_served.context'
+    supervision_date = fields.Date("As of", required=True,
+        help="The day the 14 days without an accepted visit end.")
+
+    @staticmethod
+    def default_supervision_date():
+        return Pool().get('ir.date').today()
+
+
 class NotServed(VisitSearchMixin, ModelSQL, ModelView):
     "Person Not Served"
     __name__ = 'care.visit.not_served'

@@ -92,6 +92,22 @@ class VisitRulesMixin:
             cache.pop(cls.__name__, None)
 
     @classmethod
+    def freeze(cls, contract_months, frozen=True):
+        """Freeze the visits of the (contract id, month) pairs: their
+        settlement is approved, the rules leave them as they are.  Thawed
+        (frozen=False), they are evaluated again."""
+        visit = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        for contract, month in contract_months:
+            where = (visit.contract == contract) & (visit.month == month)
+            cursor.execute(*visit.update([visit.frozen], [frozen],
+                    where=where))
+            if not frozen:
+                cursor.execute(*visit.select(visit.id, where=where))
+                cls.evaluate([i for i, in cursor])
+        cls.forget_cached()
+
+    @classmethod
     def evaluate_of(cls, field, ids):
         """Re-evaluate the visits whose field (person, contract) is one of
         ids, because a fact the rules read about them changed"""

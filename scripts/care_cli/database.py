@@ -3,7 +3,8 @@ import os
 from contextlib import contextmanager
 
 # The modules of this project, in dependency order
-MODULES = ['social_assistance', 'care_procurement', 'care_visit']
+MODULES = ['social_assistance', 'care_procurement', 'care_visit',
+    'care_settlement']
 LANGUAGE = 'zh_CN'
 
 

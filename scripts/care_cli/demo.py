@@ -100,6 +100,7 @@ def build(config_path, name, count, seed, out=sys.stdout, visits=True):
             _link_supervisor(pool, employees[0])
             demo_checks.supervise(pool, rng,
                 demo_visits.months_to_show(today), today, employees)
+        _settle(name, demo_visits.months_to_show(today)[-1])
     print(_('Demo users (password %s): %s') % (password, ', '.join(logins)),
         file=out)
 
@@ -121,6 +122,31 @@ def _visits(config_path, name, rng, today, out):
         import_visits.import_file(name, path, out=out)
         with db.session(name) as pool:
             demo_visits.date_logging(pool, visits)
+
+
+def _settle(name, month):
+    """Settle the last month with visits: each contractor confirms its
+    settlement in its own session, the bureau approves"""
+    month = f'{month[0]}-{month[1]:02d}'
+    with db.session(name) as pool:
+        Settlement = pool.get('care.settlement')
+        computed, _unchanged = Settlement.settle(month)
+        User = pool.get('res.user')
+        logins = {u.care_contractor.id: u.login for u in User.search([
+                    ('care_contractor', '!=', None)])}
+        by_login = {}
+        for settlement in computed:
+            login = logins.get(settlement.contractor.id)
+            if login:
+                by_login.setdefault(login, []).append(settlement.id)
+    for login, ids in sorted(by_login.items()):
+        with db.session(name, login=login) as pool:
+            Settlement = pool.get('care.settlement')
+            Settlement.confirm(Settlement.browse(ids))
+    with db.session(name) as pool:
+        Settlement = pool.get('care.settlement')
+        Settlement.approve(Settlement.search([
+                    ('month', '=', month), ('state', '=', 'confirmed')]))
 
 
 def _link_supervisor(pool, employee):
@@ -297,6 +323,20 @@ def _supervision_summary(pool):
     for code, label in states.items():
         lines.append(('  ' + label, Rectification.search_count(
                     [('state', '=', code)])))
+    return lines + _settlement_summary(pool)
+
+
+def _settlement_summary(pool):
+    Settlement = pool.get('care.settlement')
+    settlements = Settlement.search([])
+    states = dict(Settlement.fields_get(['state'])['state']['selection'])
+    lines = [(_('Settlements'), len(settlements))]
+    for month in sorted({s.month for s in settlements}):
+        of_month = [s for s in settlements if s.month == month]
+        lines.append(('  ' + month, '%s / %.2f' % (
+                    states[of_month[0].state] if len(
+                        {s.state for s in of_month}) == 1 else len(of_month),
+                    sum(s.net for s in of_month))))
     return lines
 
 

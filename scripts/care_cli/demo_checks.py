@@ -102,10 +102,14 @@ def _follow_up(pool, rng, plan, age, today):
         Rectification.write([rectification], {
                 'response': rng.choice(words['rectification_responses'])})
         Rectification.respond([rectification])
+        # Answered before the deadline, as the months went by
+        responded = min(today, rectification.deadline - dt.timedelta(
+                days=rng.randint(1, 10)))
+        Rectification.write([rectification], {'responded_on': responded})
         if age > 1 or index % 3 == 0:
             Rectification.write([rectification], {
                     'reinspection_date': min(today,
-                        rectification.deadline + dt.timedelta(days=3)),
+                        responded + dt.timedelta(days=rng.randint(2, 6))),
                     'reinspection_note': rng.choice(
                         words['reinspection_notes'])})
             Rectification.close([rectification])

@@ -41,7 +41,7 @@ class Parser(argparse.ArgumentParser):
 def parser():
     from . import (
         checks, demo, import_persons, import_visits, init, serve,
-        service_list)
+        service_list, settle)
     main = Parser(prog='care',
         description=_('Shenqing Care: care services bought for extreme-poverty '
             'persons.'))
@@ -63,6 +63,7 @@ def parser():
     import_persons.add_parser(kinds)
     import_visits.add_parser(kinds)
     checks.add_parser(commands)
+    settle.add_parser(commands)
     service_list.add_parser(commands)
     serve.add_parser(commands)
     return main

@@ -24,10 +24,11 @@ def local(text):
     return to_utc(dt.datetime.fromisoformat(text))
 
 
-def create_world():
+def create_world(lines_a=None):
     """A running home-care contract for each of two contractors (A: meal
     and cleaning, B: meal), three persons assigned to A's, one to B's;
-    return a namespace of the records"""
+    return a namespace of the records.  lines_a replaces A's lines:
+    (service code, unit price, monthly cap or None)."""
     pool = Pool()
     Person = pool.get('social_assistance.person')
     Service = pool.get('care.service')
@@ -67,11 +68,14 @@ def create_world():
                     'lines': [('create', [{
                                     'service': services[code].id,
                                     'unit_price': price,
-                                    } for code, price in lines])],
+                                    'monthly_cap': cap,
+                                    } for code, price, cap in lines])],
                     } for number, contractor, lines in [
-                    ('HT-A', contractor_a, [('HC-MEAL', Decimal(15)),
-                            ('HC-CLEAN', Decimal(40))]),
-                    ('HT-B', contractor_b, [('HC-MEAL', Decimal(14))]),
+                    ('HT-A', contractor_a, lines_a or [
+                            ('HC-MEAL', Decimal(15), None),
+                            ('HC-CLEAN', Decimal(40), None)]),
+                    ('HT-B', contractor_b,
+                        [('HC-MEAL', Decimal(14), None)]),
                     ]])
         Contract.run([contract_a, contract_b])
     Assignment.create([{

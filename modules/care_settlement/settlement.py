@@ -1,0 +1,396 @@
+# This file is part of 莘情照护.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+from trytond.i18n import gettext
+from trytond.model import (
+    Index, ModelSQL, ModelView, Unique, Workflow, fields)
+from trytond.model.exceptions import AccessError, ValidationError
+from trytond.modules.care_procurement.procurement import MONEY
+from trytond.modules.care_procurement.service_list import check_month
+from trytond.modules.social_assistance.sql_tools import insert_many
+from trytond.pool import Pool
+from trytond.pyson import Eval
+from trytond.rpc import RPC
+from trytond.tools import grouped_slice
+from trytond.transaction import Transaction
+from trytond.wizard import (
+    Button, StateAction, StateTransition, StateView, Wizard)
+
+from . import settlement_compute
+
+STATES = [
+    ('draft', "Draft"),
+    ('computed', "Computed"),
+    ('confirmed', "Confirmed"),
+    ('approved', "Approved"),
+    ('invoiced', "Invoiced"),
+    ('paid', "Paid"),
+    ('cancelled', "Cancelled"),
+    ]
+# Recomputed by `care settle` and the wizard; later ones are left as they are
+OPEN_STATES = {'draft', 'computed', 'confirmed'}
+CHUNK = 1000
+
+
+class Settlement(Workflow, ModelSQL, ModelView):
+    "Monthly Settlement"
+    __name__ = 'care.settlement'
+    _history = True
+    _rec_name = 'month'
+
+    company = fields.Many2One('company.company', "Company", required=True,
+        readonly=True)
+    contract = fields.Many2One('care.contract', "Contract", required=True,
+        ondelete='RESTRICT', readonly=True)
+    contractor = fields.Many2One('party.party', "Contractor", required=True,
+        readonly=True)
+    month = fields.Char("Month", required=True, readonly=True,
+        help="YYYY-MM")
+    gross = fields.Numeric("Gross", digits=MONEY, readonly=True)
+    deductions = fields.Numeric("Deductions", digits=MONEY, readonly=True,
+        help="Failed inspections of the month × the contract's penalty.")
+    net = fields.Numeric("Net", digits=MONEY, readonly=True)
+    failed_checks = fields.Integer("Failed Inspections", readonly=True)
+    persons = fields.Integer("Persons Served", readonly=True,
+        help="Distinct persons with a payable quantity.")
+    visits = fields.Integer("Visits Counted", readonly=True,
+        help="Accepted visits counted after the caps; a visit counted in "
+        "part counts once.")
+    lines = fields.One2Many('care.settlement.line', 'settlement', "Lines",
+        readonly=True)
+    confirmed_by = fields.Many2One('res.user', "Confirmed by",
+        readonly=True)
+    approved_by = fields.Many2One('res.user', "Approved by", readonly=True)
+    second_approved_by = fields.Many2One('res.user', "Second Approval by",
+        readonly=True, states={
+            'invisible': ~Eval('second_approved_by'),
+            })
+    cancel_reason = fields.Text("Cancellation Reason", readonly=True,
+        states={'invisible': Eval('state') != 'cancelled'})
+    state = fields.Selection(STATES, "State", readonly=True, required=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_constraints = [
+            ('contract_month_unique', Unique(t, t.contract, t.month),
+                'care_settlement.msg_settlement_unique'),
+            ]
+        cls._sql_indexes.add(Index(t, (t.month, Index.Equality()),
+                (t.state, Index.Equality(cardinality='low'))))
+        cls._order = [('month', 'DESC'), ('contract', 'ASC'), ('id', 'ASC')]
+        cls._transitions |= {
+            ('draft', 'computed'),
+            ('computed', 'computed'),
+            ('confirmed', 'computed'),
+            ('computed', 'confirmed'),
+            ('confirmed', 'approved'),
+            ('approved', 'invoiced'),
+            ('invoiced', 'paid'),
+            ('draft', 'cancelled'),
+            ('computed', 'cancelled'),
+            ('confirmed', 'cancelled'),
+            ('approved', 'cancelled'),
+            ('invoiced', 'cancelled'),
+            ('cancelled', 'draft'),
+            }
+        cls._buttons.update({
+                'compute': {
+                    'invisible': ~Eval('state').in_(sorted(OPEN_STATES)),
+                    'depends': ['state'],
+                    },
+                'confirm': {
+                    'invisible': Eval('state') != 'computed',
+                    'depends': ['state'],
+                    },
+                'approve': {
+                    'invisible': Eval('state') != 'confirmed',
+                    'depends': ['state'],
+                    },
+                'cancel': {
+                    'invisible': ~Eval('state').in_(
+                        ['draft', 'computed', 'confirmed', 'approved',
+                            'invoiced']),
+                    'depends': ['state'],
+                    },
+                'draft': {
+                    'invisible': Eval('state') != 'cancelled',
+                    'depends': ['state'],
+                    },
+                })
+
+    @classmethod
+    def __post_setup__(cls):
+        super().__post_setup__()
+        # An approval pays money out: it asks for a recent login
+        cls.__rpc__['approve'] = RPC(
+            readonly=False, instantiate=0, fresh_session=True)
+
+    @staticmethod
+    def default_state():
+        return 'draft'
+
+    def get_rec_name(self, name):
+        return f'{self.month} {self.contract.rec_name}'
+
+    @classmethod
+    def check_modification(cls, mode, settlements, values=None,
+            external=False):
+        super().check_modification(
+            mode, settlements, values=values, external=external)
+        if mode == 'delete':
+            for settlement in settlements:
+                if settlement.state not in {'draft', 'cancelled'}:
+                    raise AccessError(gettext(
+                            'care_settlement.msg_settlement_delete',
+                            settlement=settlement.rec_name))
+
+    @classmethod
+    def settle(cls, month, contracts=None):
+        """Compute the month's settlement of every non-draft contract whose
+        period meets the month (or of the contracts given).  Open ones are
+        recomputed in place, approved and later ones left as they are.
+        Return (settlements computed, settlements unchanged)."""
+        pool = Pool()
+        Contract = pool.get('care.contract')
+        from trytond.modules.care_procurement.service_list import (
+            month_bounds)
+        check_month(month)
+        first, last = month_bounds(month)
+        if contracts is None:
+            contracts = Contract.search([
+                    ('state', '!=', 'draft'),
+                    ('start_date', '<=', last),
+                    ('end_date', '>=', first),
+                    ], order=[('number', 'ASC')])
+        existing = {s.contract.id: s for s in cls.search([
+                    ('month', '=', month),
+                    ('contract', 'in', [c.id for c in contracts]),
+                    ])}
+        computed, unchanged = [], []
+        for contract in contracts:
+            settlement = existing.get(contract.id)
+            if settlement is None:
+                settlement, = cls.create([{
+                            'company': contract.company.id,
+                            'contract': contract.id,
+                            'contractor': contract.contractor.id,
+                            'month': month,
+                            }])
+            if settlement.state not in OPEN_STATES:
+                unchanged.append(settlement)
+                continue
+            if settlement.compute_lines():
+                computed.append(settlement)
+            else:
+                unchanged.append(settlement)
+        return computed, unchanged
+
+    def compute_lines(self):
+        """Replace the lines and totals by the rules' result; return whether
+        anything changed (a confirmed settlement that changes is computed
+        again and must be confirmed again)"""
+        contract = self.contract
+        lines = settlement_compute.compute_lines(contract, self.month)
+        failures = settlement_compute.failed_checks(contract.id, self.month)
+        gross, deductions, net = settlement_compute.totals(lines, failures,
+            contract.penalty_per_failed_check)
+        values = {
+            'gross': gross, 'deductions': deductions, 'net': net,
+            'failed_checks': failures,
+            'persons': len({l.person for l in lines if l.amount > 0}),
+            'visits': sum(l.visits for l in lines),
+            }
+        old = [(l.person.id, l.contract_line.id, l.quantity, l.amount)
+            for l in self.lines]
+        new = [(l.person, l.contract_line, l.quantity, l.amount)
+            for l in lines]
+        if self.state != 'draft' and sorted(old) == sorted(new) and all(
+                getattr(self, k) == v for k, v in values.items()):
+            return False
+        self._replace_lines(lines)
+        self.__class__.write([self], values)
+        self.__class__.compute([self])
+        return True
+
+    def _replace_lines(self, lines):
+        pool = Pool()
+        Line = pool.get('care.settlement.line')
+        table = Line.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*table.delete(where=table.settlement == self.id))
+        columns = ['settlement', 'person', 'contract_line', 'service',
+            'quantity', 'unit_price', 'amount', 'visits', 'covered_days']
+        for sub in grouped_slice(lines, CHUNK):
+            insert_many(Line, columns, [[self.id] + list(l) for l in sub])
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('computed')
+    def compute(cls, settlements):
+        pass
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('confirmed')
+    def confirm(cls, settlements):
+        "The contractor confirms the quantities and amounts"
+        cls.write(settlements, {'confirmed_by': Transaction().user})
+
+    @classmethod
+    @ModelView.button
+    def approve(cls, settlements):
+        """The bureau approves; above the configured amount a second,
+        different approver is needed"""
+        pool = Pool()
+        Configuration = pool.get('care.configuration')
+        user = Transaction().user
+        threshold = Configuration(1).second_approval_amount
+        first, final = [], []
+        for settlement in settlements:
+            if settlement.state != 'confirmed':
+                continue
+            if settlement.approved_by is None:
+                if threshold is not None and settlement.net > threshold:
+                    first.append(settlement)
+                else:
+                    final.append(settlement)
+            elif settlement.approved_by.id == user:
+                raise ValidationError(gettext(
+                        'care_settlement.msg_settlement_second_approver',
+                        settlement=settlement.rec_name))
+            else:
+                final.append(settlement)
+        if first:
+            cls.write(first, {'approved_by': user})
+        cls.do_approve(final)
+
+    @classmethod
+    @Workflow.transition('approved')
+    def do_approve(cls, settlements):
+        "Approved: the settled visits are frozen for the rules"
+        pool = Pool()
+        Visit = pool.get('care.visit')
+        user = Transaction().user
+        to_write = []
+        for settlement in settlements:
+            if settlement.approved_by:
+                to_write.extend([[settlement],
+                        {'second_approved_by': user}])
+            else:
+                to_write.extend([[settlement], {'approved_by': user}])
+        if to_write:
+            cls.write(*to_write)
+        Visit.freeze([(s.contract.id, s.month) for s in settlements])
+
+    @classmethod
+    @ModelView.button_action('care_settlement.wizard_settlement_cancel')
+    def cancel(cls, settlements):
+        pass
+
+    @classmethod
+    @Workflow.transition('cancelled')
+    def do_cancel(cls, settlements, reason):
+        "Cancel with a reason: the visits open to the rules again"
+        Visit = Pool().get('care.visit')
+        cls.write(settlements, {'cancel_reason': reason,
+                'approved_by': None, 'second_approved_by': None,
+                'confirmed_by': None})
+        Visit.freeze([(s.contract.id, s.month) for s in settlements],
+            frozen=False)
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('draft')
+    def draft(cls, settlements):
+        cls.write(settlements, {'cancel_reason': None})
+
+
+class SettlementLine(ModelSQL, ModelView):
+    "Monthly Settlement Line"
+    __name__ = 'care.settlement.line'
+
+    settlement = fields.Many2One('care.settlement', "Settlement",
+        required=True, ondelete='CASCADE', readonly=True)
+    person = fields.Many2One('social_assistance.person', "Person",
+        required=True, readonly=True)
+    contract_line = fields.Many2One('care.contract.line', "Contract Line",
+        required=True, readonly=True)
+    service = fields.Many2One('care.service', "Service", required=True,
+        readonly=True)
+    quantity = fields.Numeric("Quantity", digits=(16, 4), readonly=True)
+    unit_price = fields.Numeric("Unit Price", digits=MONEY, readonly=True)
+    amount = fields.Numeric("Amount", digits=MONEY, readonly=True)
+    visits = fields.Integer("Visits Counted", readonly=True)
+    covered_days = fields.Integer("Covered Days", readonly=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_indexes.add(Index(t, (t.settlement, Index.Range())))
+        cls._order = [('settlement', 'DESC'), ('person', 'ASC'),
+            ('service', 'ASC'), ('id', 'ASC')]
+        cls.__access__.add('settlement')
+
+    @staticmethod
+    def default_visits():
+        return 0
+
+
+
+class CancelStart(ModelView):
+    "Cancel Settlement"
+    __name__ = 'care.settlement.cancel.start'
+    reason = fields.Text("Reason", required=True)
+
+
+class Cancel(Wizard):
+    "Cancel Settlement"
+    __name__ = 'care.settlement.cancel'
+    start = StateView('care.settlement.cancel.start',
+        'care_settlement.settlement_cancel_start_view_form', [
+            Button("Back", 'end', 'tryton-cancel'),
+            Button("Cancel Settlement", 'cancel', 'tryton-ok', default=True),
+            ])
+    cancel = StateTransition()
+
+    def transition_cancel(self):
+        self.model.do_cancel(self.records, self.start.reason)
+        return 'end'
+
+
+class SettleStart(ModelView):
+    "Compute Settlements"
+    __name__ = 'care.settlement.settle.start'
+    month = fields.Char("Month", required=True, help="YYYY-MM")
+    contracts = fields.Many2Many('care.contract', None, None, "Contracts",
+        domain=[('state', '!=', 'draft')],
+        help="Leave empty for every contract of the month.")
+
+    @staticmethod
+    def default_month():
+        import datetime as dt
+        today = Pool().get('ir.date').today()
+        return (today.replace(day=1) - dt.timedelta(days=1)).strftime('%Y-%m')
+
+
+class Settle(Wizard):
+    "Compute Settlements"
+    __name__ = 'care.settlement.settle'
+    start = StateView('care.settlement.settle.start',
+        'care_settlement.settlement_settle_start_view_form', [
+            Button("Cancel", 'end', 'tryton-cancel'),
+            Button("Compute", 'settle', 'tryton-ok', default=True),
+            ])
+    settle = StateAction('care_settlement.act_settlement_form')
+
+    def do_settle(self, action):
+        from trytond.pyson import PYSONEncoder
+        Settlement = Pool().get('care.settlement')
+        month = check_month(self.start.month)
+        Settlement.settle(month, list(self.start.contracts) or None)
+        action['pyson_domain'] = PYSONEncoder().encode(
+            [('month', '=', month)])
+        action['name'] += f' {month}'
+        return action, {}

@@ -1,0 +1,262 @@
+# This file is part of 莘情照护.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""The settlement rules of DESIGN.md, to the cent: quantities, caps in
+start order, day and month lines, rounding, deductions; recomputing
+replaces; approval freezes the month's visits."""
+import datetime as dt
+import unittest
+from decimal import Decimal
+
+from trytond.exceptions import UserError
+from trytond.modules.care_visit.tests.tools import (
+    create_visits, create_world)
+from trytond.modules.social_assistance.tests.tools import make_id_number
+from trytond.pool import Pool
+from trytond.tests.test_tryton import (
+    activate_module, drop_db, with_transaction)
+from trytond.transaction import Transaction
+
+MONTH = '2025-03'
+
+
+def lines_of(settlement):
+    "{(person name, service code): (quantity, amount, visits)}"
+    return {(l.person.name, l.service.code): (l.quantity, l.amount, l.visits)
+        for l in settlement.lines}
+
+
+class SettlementRulesTestCase(unittest.TestCase):
+    "Settlement rules"
+
+    @classmethod
+    def setUpClass(cls):
+        activate_module('care_settlement')
+
+    @classmethod
+    def tearDownClass(cls):
+        drop_db()
+
+    def settle(self, contract=None):
+        Settlement = Pool().get('care.settlement')
+        contracts = [contract] if contract else None
+        computed, unchanged = Settlement.settle(MONTH, contracts)
+        return computed, unchanged
+
+    def the_settlement(self, world, index=0):
+        Settlement = Pool().get('care.settlement')
+        settlement, = Settlement.search([
+                ('contract', '=', world.contracts[index].id),
+                ('month', '=', MONTH)])
+        return settlement
+
+    @with_transaction()
+    def test_quantities_caps_and_rounding(self):
+        "Visits count 1, hours by half hours; caps in start order; half up"
+        # 0.5 × 12.25 = 6.125: half up gives 6.13 (half even would be 6.12)
+        world = create_world(lines_a=[
+                ('HC-MEAL', Decimal(15), Decimal(3)),
+                ('HC-CLEAN', Decimal('12.25'), Decimal('2.5'))])
+        # Created latest first: the cap follows the start, not the order
+        create_visits(world, *[
+                (f'm{day}', f'2025-03-{day:02d} 09:00',
+                    f'2025-03-{day:02d} 09:40', {})
+                for day in [9, 7, 5, 3, 2]])
+        create_visits(world,
+            # 95 minutes: 1.5 hours
+            ('c1', '2025-03-04 14:00', '2025-03-04 15:35',
+                {'service': 'HC-CLEAN'}),
+            # 75 minutes: 1.0 hour, of which 1.0 fits under the cap of 2.5
+            ('c2', '2025-03-06 14:00', '2025-03-06 15:15',
+                {'service': 'HC-CLEAN'}),
+            # Beyond the cap: not counted
+            ('c3', '2025-03-08 14:00', '2025-03-08 15:00',
+                {'service': 'HC-CLEAN'}),
+            # Another person: 65 minutes, 1.0 hour; a rejected visit
+            ('c4', '2025-03-04 16:00', '2025-03-04 17:05',
+                {'service': 'HC-CLEAN', 'person': 1}),
+            ('c5', '2025-03-04 16:30', '2025-03-04 17:35',
+                {'service': 'HC-CLEAN', 'person': 1}),
+            # Another month: not counted
+            ('m-april', '2025-04-01 09:00', '2025-04-01 09:40', {}),
+            )
+        self.settle(world.contracts[0])
+        settlement = self.the_settlement(world)
+        self.assertEqual(lines_of(settlement), {
+                ('张桂兰', 'HC-MEAL'): (Decimal(3), Decimal('45.00'), 3),
+                ('张桂兰', 'HC-CLEAN'): (Decimal('2.5'), Decimal('30.63'),
+                    2),
+                ('李长海', 'HC-CLEAN'): (Decimal(1), Decimal('12.25'), 1),
+                })
+        self.assertEqual((settlement.gross, settlement.deductions,
+                settlement.net), (Decimal('87.88'), Decimal(0),
+                Decimal('87.88')))
+        self.assertEqual((settlement.persons, settlement.visits), (2, 6))
+        self.assertEqual(settlement.state, 'computed')
+
+    @with_transaction()
+    def test_day_and_month_lines(self):
+        "Covered days: contract, assignment, active; a month line pro rata"
+        pool = Pool()
+        Contract = pool.get('care.contract')
+        Service = pool.get('care.service')
+        Assignment = pool.get('care.contract.assignment')
+        Suspension = pool.get('social_assistance.person.suspension')
+        Person = pool.get('social_assistance.person')
+        world = create_world()
+        place, = Service.search([('code', '=', 'CC-PLACE')])
+        monthly, = Service.create([{'code': 'T-MONTH', 'name': '包月',
+                    'unit': 'month'}])
+        with Transaction().set_context(company=world.company.id):
+            contract, = Contract.create([{
+                        'number': 'HT-P', 'kind': 'placement',
+                        'contractor': world.contractors[1].id,
+                        'start_date': dt.date(2025, 1, 1),
+                        'end_date': dt.date(2025, 12, 31),
+                        'amount': Decimal(900000),
+                        'penalty_per_failed_check': Decimal(0),
+                        'lines': [('create', [
+                                    {'service': place.id,
+                                        'unit_price': Decimal('60.00')},
+                                    {'service': monthly.id,
+                                        'unit_price': Decimal('100.00')},
+                                    ])],
+                        }])
+            Contract.run([contract])
+        persons = Person.create([{
+                    'name': name, 'id_number': number,
+                    'division': world.village.id,
+                    'support_mode': 'centralized',
+                    'start_date': dt.date(2020, 1, 1),
+                    } for name, number in [
+                    ('钱玉兰', make_id_number('19390510', '322')),
+                    ('孙福来', make_id_number('19360708', '341')),
+                    ('周秀芬', make_id_number('19410215', '362')),
+                    ]])
+        Assignment.create([
+                {'contract': contract.id, 'person': persons[0].id,
+                    'start_date': dt.date(2025, 1, 1)},
+                # From the 11th: 21 days
+                {'contract': contract.id, 'person': persons[1].id,
+                    'start_date': dt.date(2025, 3, 11)},
+                {'contract': contract.id, 'person': persons[2].id,
+                    'start_date': dt.date(2025, 1, 1)},
+                ])
+        # Five days in hospital
+        Suspension.create([{'person': persons[0].id,
+                    'from_date': dt.date(2025, 3, 10),
+                    'to_date': dt.date(2025, 3, 14), 'reason': '住院'}])
+        # Died on the 16th: 15 days
+        Person.end_eligibility([persons[2]], 'death', dt.date(2025, 3, 16))
+        self.settle(contract)
+        settlement, = Pool().get('care.settlement').search([
+                ('contract', '=', contract.id)])
+        lines = lines_of(settlement)
+        self.assertEqual({k: v[:2] for k, v in lines.items()}, {
+                ('钱玉兰', 'CC-PLACE'): (Decimal(26), Decimal('1560.00')),
+                ('钱玉兰', 'T-MONTH'): (Decimal('0.8387'),
+                    Decimal('83.87')),
+                ('孙福来', 'CC-PLACE'): (Decimal(21), Decimal('1260.00')),
+                ('孙福来', 'T-MONTH'): (Decimal('0.6774'), Decimal('67.74')),
+                ('周秀芬', 'CC-PLACE'): (Decimal(15), Decimal('900.00')),
+                ('周秀芬', 'T-MONTH'): (Decimal('0.4839'), Decimal('48.39')),
+                })
+        self.assertEqual(settlement.gross, Decimal('3920.00'))
+
+    @with_transaction()
+    def test_deductions_and_recompute(self):
+        "Failed inspections are deducted; settling again replaces"
+        pool = Pool()
+        Check = pool.get('care.check')
+        Settlement = pool.get('care.settlement')
+        Line = pool.get('care.settlement.line')
+        world = create_world()
+        create_visits(world, *[
+                (f'm{day}', f'2025-03-{day:02d} 09:00',
+                    f'2025-03-{day:02d} 09:40', {})
+                for day in range(3, 23)])
+        computed, unchanged = self.settle()
+        self.assertEqual((len(computed), len(unchanged)), (2, 0))
+        settlement = self.the_settlement(world)
+        self.assertEqual(settlement.net, Decimal('300.00'))
+        lines = Line.search_count([])
+
+        # Settling again changes nothing and duplicates nothing
+        computed, unchanged = self.settle()
+        self.assertEqual((len(computed), len(unchanged)), (0, 2))
+        self.assertEqual(Line.search_count([]), lines)
+
+        # Two failed inspections at 200.00 each: 300 − 400 is paid as 0
+        employee = self.employee(world)
+        checks = Check.create([{'contract': world.contracts[0].id,
+                    'person': world.persons[0].id, 'month': MONTH,
+                    'inspector': employee.id, 'date': dt.date(2025, 4, 2),
+                    'reasons': '未上门'} for _ in range(2)])
+        Check.record_fail(checks)
+        computed, unchanged = self.settle()
+        settlement = self.the_settlement(world)
+        self.assertEqual((settlement.gross, settlement.deductions,
+                settlement.net, settlement.failed_checks),
+            (Decimal('300.00'), Decimal('400.00'), Decimal(0), 2))
+        self.assertEqual(Settlement.search_count([]), 2)
+
+    def employee(self, world):
+        pool = Pool()
+        Party = pool.get('party.party')
+        Employee = pool.get('company.employee')
+        party, = Party.create([{'name': '周建华'}])
+        employee, = Employee.create([{'party': party.id,
+                    'company': world.company.id}])
+        return employee
+
+    @with_transaction()
+    def test_approval_freezes_the_month(self):
+        """Confirmed, approved (twice above the threshold, by two users):
+        the visits stay as settled; a cancellation thaws them"""
+        pool = Pool()
+        Settlement = pool.get('care.settlement')
+        Configuration = pool.get('care.configuration')
+        Person = pool.get('social_assistance.person')
+        Visit = pool.get('care.visit')
+        User = pool.get('res.user')
+        world = create_world()
+        Configuration.write([Configuration(1)],
+            {'second_approval_amount': Decimal(100)})
+        create_visits(world, *[
+                (f'm{day}', f'2025-03-{day:02d} 09:00',
+                    f'2025-03-{day:02d} 09:40', {})
+                for day in range(3, 23)])
+        self.settle(world.contracts[0])
+        settlement = self.the_settlement(world)
+        Settlement.confirm([settlement])
+        Settlement.approve([settlement])
+        settlement = Settlement(settlement.id)
+        # 300.00 is above 100: a second approver is needed
+        self.assertEqual(settlement.state, 'confirmed')
+        with self.assertRaises(UserError):
+            Settlement.approve([settlement])
+        other, = User.create([{'login': 'approver2', 'name': '王会计'}])
+        with Transaction().set_user(other.id):
+            Settlement.approve([settlement])
+        settlement = Settlement(settlement.id)
+        self.assertEqual(settlement.state, 'approved')
+        self.assertEqual(settlement.second_approved_by, other)
+
+        # A death recorded later leaves the settled month as it was
+        Person.end_eligibility([world.persons[0]], 'death',
+            dt.date(2025, 3, 10))
+        states = {v.external_id: v.state for v in Visit.search([])}
+        self.assertTrue(all(s == 'accepted' for s in states.values()))
+        computed, unchanged = self.settle(world.contracts[0])
+        self.assertEqual((len(computed), len(unchanged)), (0, 1))
+
+        # Cancelled: the rules see the death, the month settles anew
+        Settlement.do_cancel([settlement], '死亡未及时登记')
+        states = {v.external_id: v.reason or v.state
+            for v in Visit.search([])}
+        self.assertEqual(states['m9'], 'accepted')
+        self.assertEqual(states['m10'], 'not_assigned')
+        Settlement.draft([settlement])
+        self.settle(world.contracts[0])
+        settlement = Settlement(settlement.id)
+        self.assertEqual((settlement.state, settlement.net),
+            ('computed', Decimal('105.00')))

@@ -1,0 +1,76 @@
+"""care settle --month YYYY-MM: the month's settlements (DESIGN.md
+"Settlement rules"), and their export (FORMATS.md "settlement export")."""
+import csv
+import sys
+
+from . import database as db
+from .formats import formats
+from .i18n import _
+from .tabular import UnusableInput
+
+
+def add_parser(subparsers):
+    parser = subparsers.add_parser('settle',
+        help=_("compute a month's settlements"),
+        description=_('Compute the settlement of every contract (not draft) '
+            'whose period meets the month from its accepted visits and '
+            'placements: draft, computed and confirmed settlements are '
+            'computed again in place, approved and later ones are left as '
+            'they are.'))
+    parser.add_argument('--month', required=True, metavar='YYYY-MM')
+    parser.add_argument('--contract', metavar='NUMBER',
+        help=_('only this contract'))
+    parser.add_argument('--export', metavar='FILE',
+        help=_('write the settlements as CSV (UTF-8 with BOM) to FILE'))
+    parser.set_defaults(func=run)
+
+
+def run(args):
+    from trytond.modules.care_procurement.service_list import MONTH
+    if not MONTH.match(args.month):
+        raise UnusableInput(_('Not a month written YYYY-MM: %s') % args.month)
+    with db.session(args.database) as pool:
+        Contract = pool.get('care.contract')
+        Settlement = pool.get('care.settlement')
+        contracts = None
+        if args.contract:
+            contracts = Contract.search([('number', '=', args.contract)])
+            if not contracts:
+                raise UnusableInput(
+                    _('No contract numbered %s') % args.contract)
+        computed, unchanged = Settlement.settle(args.month, contracts)
+        settlements = sorted(computed + unchanged,
+            key=lambda s: s.contract.number)
+        rows = [settlement_row(s) for s in settlements]
+    net = sum(r['net'] for r in rows)
+    if args.export:
+        write_export(args.export, args.month, rows)
+    print(f'settlements: {len(computed)} computed, {len(unchanged)} '
+        f'unchanged, net {net:.2f}')
+    return 0
+
+
+def settlement_row(settlement):
+    return {
+        'contract': settlement.contract.number,
+        'contractor': settlement.contractor.name,
+        'persons': settlement.persons or 0,
+        'visits': settlement.visits or 0,
+        'gross': settlement.gross,
+        'deductions': settlement.deductions,
+        'net': settlement.net,
+        'state': settlement.state,
+        }
+
+
+def write_export(path, month, rows, out=sys.stdout):
+    "FORMATS.md: one row a contract, in contract-number order"
+    columns = formats()['settlement']
+    with open(path, 'w', encoding='utf-8-sig', newline='') as file:
+        writer = csv.writer(file)
+        writer.writerow([columns[c] for c in columns])
+        for row in rows:
+            writer.writerow([month, row['contract'], row['contractor'],
+                    row['persons'], row['visits'], f"{row['gross']:.2f}",
+                    f"{row['deductions']:.2f}", f"{row['net']:.2f}",
+                    row['state']])
