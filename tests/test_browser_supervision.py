@@ -626,9 +626,9 @@ class SupervisionBrowserTestCase(SaoBrowserMixin, unittest.TestCase):
             and active.inner_text().split('\n')[-1].strip() == path[-1],
             f'the tab {path[-1]}')
         tab = self.page.locator('#tabcontent > .tab-pane.active')
-        search = tab.locator('.filter-box input.form-control').first
-        self._wait_until(lambda: search.is_visible(),
-            f'the list {path[-1]}')
+        # The list itself: a context form may come before the filter
+        table = self.list_table(tab)
+        self._wait_until(lambda: table.is_visible(), f'the list {path[-1]}')
         return tab
 
     def domain_tabs(self, tab):
