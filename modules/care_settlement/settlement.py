@@ -201,8 +201,7 @@ class Settlement(Workflow, ModelSQL, ModelView):
             'persons': len({l.person for l in lines if l.amount > 0}),
             'visits': sum(l.visits for l in lines),
             }
-        old = [(l.person.id, l.contract_line.id, l.quantity, l.amount)
-            for l in self.lines]
+        old = self._stored_lines()
         new = [(l.person, l.contract_line, l.quantity, l.amount)
             for l in lines]
         if self.state != 'draft' and sorted(old) == sorted(new) and all(
@@ -212,6 +211,18 @@ class Settlement(Workflow, ModelSQL, ModelView):
         self.__class__.write([self], values)
         self.__class__.compute([self])
         return True
+
+    def _stored_lines(self):
+        "(person, contract line, quantity, amount) of the stored lines"
+        Line = Pool().get('care.settlement.line')
+        table = Line.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*table.select(table.person, table.contract_line,
+                table.quantity, table.amount,
+                where=table.settlement == self.id))
+        return [(p, l, settlement_compute.as_decimal(q),
+                settlement_compute.money(settlement_compute.as_decimal(a)))
+            for p, l, q, a in cursor]
 
     def _replace_lines(self, lines):
         pool = Pool()

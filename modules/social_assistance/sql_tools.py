@@ -27,13 +27,15 @@ def insert_many(model, columns, rows):
         table.create_uid, table.create_date]
     ids = database.nextid(connection, model._table, count=len(rows))
     if ids is None:
-        # SQLite has no sequences: one statement a row, still in-process
-        ids = []
-        for row in rows:
-            cursor.execute(*table.insert(targets,
-                    [list(row) + [transaction.user, CurrentTimestamp()]]))
-            ids.append(database.lastid(cursor))
-        return ids
+        # SQLite has no sequences: once inserted, the rows are the table's
+        # last ones, as the transaction holds the database's write lock
+        query, _ = tuple(table.insert(targets,
+                [[None] * len(columns) + [None, CurrentTimestamp()]]))
+        cursor.executemany(query, [list(row) + [transaction.user]
+                for row in rows])
+        cursor.execute(*table.select(table.id, order_by=[table.id.desc],
+                limit=len(rows)))
+        return sorted(i for i, in cursor)
     if len(rows) == 1:
         ids = [ids]
     if backend.name == 'postgresql' and len(rows) > COPY_FROM:
