@@ -212,6 +212,92 @@ def _copy_floor(backend, name, tmp, path):
         return seconds
 
 
+# The floor: one GROUP BY computing each contract's gross from the accepted
+# visits with the caps, as a hand-written query would
+FLOOR_SETTLE = """
+SELECT contract, SUM(amount) FROM (
+  SELECT contract, person, line, ROUND(SUM(counted) * unit_price, 2) AS amount
+  FROM (
+    SELECT v.contract, v.person, l.id AS line, l.unit_price,
+      CASE WHEN l.monthly_cap IS NULL THEN q
+        ELSE MAX(0, MIN(q, l.monthly_cap - (SUM(q) OVER w - q))) END
+        AS counted
+    FROM (SELECT *, CASE WHEN unit = 'visit' THEN 1.0
+            ELSE (duration / 30) * 0.5 END AS q
+          FROM care_visit JOIN (SELECT id AS sid, unit FROM care_service) s
+            ON s.sid = care_visit.service
+          WHERE month = '{month}' AND state = 'accepted'
+            AND unit IN ('visit', 'hour')) v
+    JOIN care_contract_line l
+      ON l.contract = v.contract AND l.service = v.service
+    WINDOW w AS (PARTITION BY v.person, l.id ORDER BY v.start, v.external_id
+      ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+  ) c GROUP BY contract, person, line, unit_price
+) t GROUP BY contract
+"""
+
+
+def bench_settle(large):
+    """A county month (5,000 persons, about 50,000 visits) settled end to
+    end with care settle beside the floor: one raw GROUP BY of the same
+    gross totals.  --large repeats on PostgreSQL with a denser month."""
+    year = dt.date.today().year
+    with tempfile.TemporaryDirectory(prefix='care-bench-') as tmp:
+        for backend, extra in backends():
+            env = dict(os.environ, TRYTOND_DATABASE__PATH=tmp,
+                TRYTONPASSFILE=os.path.join(tmp, 'pass'),
+                CARE_DEMO_PASSWORD='bench-password', **extra)
+            with open(env['TRYTONPASSFILE'], 'w') as file:
+                file.write('bench-password')
+            name = f'carebench_{os.getpid()}'
+            care(env, '-d', name, 'demo', '--persons', '5000',
+                '--without-visits')
+            try:
+                runs = [('county month', f'{year}-03', (11, 14), 20)]
+                if large and backend == 'postgresql':
+                    runs.append(('dense month', f'{year}-04', (150, 170), 2))
+                for label, month, per_person, per_caregiver in runs:
+                    path = os.path.join(tmp, f'{month}.csv')
+                    subprocess.run([sys.executable, '-c', WRITE_VISITS,
+                            CONFIG, name, path, month, *map(str, per_person),
+                            str(per_caregiver)], env=env, check=True,
+                        stdout=subprocess.PIPE)
+                    imported = care(env, '-d', name, 'import', 'visits', path,
+                        check=False).stdout.strip().splitlines()[-1]
+                    print(f'settle: {label} ({backend}) [{imported}]')
+                    floor = _settle_floor(backend, name, tmp, month)
+                    print(f'  {backend:10} {"floor (raw GROUP BY)":26} '
+                        f'{floor:6.2f} s')
+                    for run in ['first settle', 'settle again (unchanged)']:
+                        started = time.perf_counter()
+                        result = care(env, '-d', name, 'settle', '--month',
+                            month)
+                        seconds = time.perf_counter() - started
+                        print(f'  {backend:10} {run:26} {seconds:6.2f} s '
+                            f'{seconds / floor:6.1f}x floor   '
+                            f'[{result.stdout.strip().splitlines()[-1]}]')
+            finally:
+                _drop(backend, name, tmp)
+
+
+def _settle_floor(backend, name, tmp, month):
+    query = FLOOR_SETTLE.format(month=month)
+    if backend == 'sqlite':
+        import sqlite3
+        conn = sqlite3.connect(os.path.join(tmp, name + '.sqlite'))
+        started = time.perf_counter()
+        conn.execute(query).fetchall()
+        seconds = time.perf_counter() - started
+        conn.close()
+        return seconds
+    import psycopg
+    query = query.replace('MAX(0, MIN(', 'GREATEST(0, LEAST(')
+    with psycopg.connect(PG_URI + name) as conn:
+        started = time.perf_counter()
+        conn.execute(query).fetchall()
+        return time.perf_counter() - started
+
+
 def _drop(backend, name, tmp):
     if backend == 'sqlite':
         path = os.path.join(tmp, name + '.sqlite')
@@ -234,8 +320,15 @@ def main():
         'visits, beside a raw copy; then draw its spot-check plan')
     visits.add_argument('--large', action='store_true',
         help='also a year of visits (about 1,000,000) on PostgreSQL')
+    settle = commands.add_parser('settle',
+        help='settle a county month end to end with care settle, beside a '
+        'raw GROUP BY')
+    settle.add_argument('--large', action='store_true',
+        help='also a dense month on PostgreSQL')
     args = parser.parse_args()
-    if args.command == 'persons':
+    if args.command == 'settle':
+        bench_settle(args.large)
+    elif args.command == 'persons':
         bench_persons(args.rows)
     elif args.command == 'visits':
         bench_visits(args.large)

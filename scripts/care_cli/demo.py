@@ -283,11 +283,12 @@ def _procurement_summary(pool):
 
 
 def _not_served(pool):
-    "Counted at the end of the last month with visits"
+    "Counted on the day of the last accepted visit"
     from trytond.transaction import Transaction
     Visit = pool.get('care.visit')
     NotServed = pool.get('care.visit.not_served')
-    last = Visit.search([], order=[('date', 'DESC')], limit=1)
+    last = Visit.search([('state', '=', 'accepted')],
+        order=[('date', 'DESC')], limit=1)
     if not last:
         return 0
     with Transaction().set_context(supervision_date=last[0].date):

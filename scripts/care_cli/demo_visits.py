@@ -4,8 +4,8 @@ Each contractor has caregivers, one for about twenty persons of a town; a
 caregiver works through the day from house to house.  About eight visits a
 month a person, drawn from the person's care plan.  A small share of the
 rows carries the anomalies the rules and the online supervision must catch:
-every reason code but outside_contract (the demo's contracts cover the whole
-year), every flag, and a few rows the import cannot store at all.
+every reason code (outside_contract by a slip of the year), every flag, and
+a few rows the import cannot store at all.
 """
 import csv
 import datetime as dt
@@ -198,7 +198,8 @@ def plant_anomalies(rng, world, visits, today):
         if world.suspensions.get(assignment['person']):
             suspended.setdefault(assignment['contract.']['number'], []).append(
                 assignment['person'])
-    kinds = ['invalid_times', 'service_not_in_contract', 'not_assigned',
+    kinds = ['invalid_times', 'service_not_in_contract', 'outside_contract',
+        'not_assigned',
         'person_inactive', 'too_short', 'overlap', 'far', 'travel', 'late',
         'hours']
     count = max(1, round(ANOMALY_SHARE * len(visits)))
@@ -215,6 +216,11 @@ def plant_anomalies(rng, world, visits, today):
                     '%Y-%m-%d %H:%M')
             elif kind == 'service_not_in_contract':
                 visit['service'] = UNBOUGHT_SERVICE
+            elif kind == 'outside_contract':
+                # A slip of the year: after the contract's end
+                for field, value in [('start', start), ('end', end)]:
+                    visit[field] = (value + dt.timedelta(days=365)).strftime(
+                        '%Y-%m-%d %H:%M')
             elif kind == 'not_assigned':
                 foreign = [c for c in others if c != visit['contract']]
                 visit['id_number'] = rng.choice(sorted(
