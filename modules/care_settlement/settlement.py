@@ -208,8 +208,11 @@ class Settlement(Workflow, ModelSQL, ModelView):
                 getattr(self, k) == v for k, v in values.items()):
             return False
         self._replace_lines(lines)
+        # What was confirmed or approved is no longer what is settled
+        values.update(confirmed_by=None, approved_by=None,
+            second_approved_by=None)
         self.__class__.write([self], values)
-        self.__class__.compute([self])
+        self.__class__.computed([self])
         return True
 
     def _stored_lines(self):
@@ -237,8 +240,15 @@ class Settlement(Workflow, ModelSQL, ModelView):
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('computed')
     def compute(cls, settlements):
+        "Compute the settlements again by the rules"
+        for settlement in settlements:
+            if settlement.state in OPEN_STATES:
+                settlement.compute_lines()
+
+    @classmethod
+    @Workflow.transition('computed')
+    def computed(cls, settlements):
         pass
 
     @classmethod
@@ -347,7 +357,6 @@ class SettlementLine(ModelSQL, ModelView):
     @staticmethod
     def default_visits():
         return 0
-
 
 
 class CancelStart(ModelView):

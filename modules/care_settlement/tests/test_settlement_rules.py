@@ -260,3 +260,32 @@ class SettlementRulesTestCase(unittest.TestCase):
         settlement = Settlement(settlement.id)
         self.assertEqual((settlement.state, settlement.net),
             ('computed', Decimal('105.00')))
+
+    @with_transaction()
+    def test_changed_settlement_loses_its_approvals(self):
+        """A first approval and the confirmation do not survive a change:
+        the new amount is confirmed and approved twice again"""
+        pool = Pool()
+        Settlement = pool.get('care.settlement')
+        Configuration = pool.get('care.configuration')
+        world = create_world()
+        Configuration.write([Configuration(1)],
+            {'second_approval_amount': Decimal(100)})
+        create_visits(world, *[
+                (f'm{day}', f'2025-03-{day:02d} 09:00',
+                    f'2025-03-{day:02d} 09:40', {})
+                for day in range(3, 23)])
+        self.settle(world.contracts[0])
+        settlement = self.the_settlement(world)
+        Settlement.confirm([settlement])
+        Settlement.approve([settlement])
+        self.assertTrue(Settlement(settlement.id).approved_by)
+
+        create_visits(world,
+            ('late', '2025-03-25 09:00', '2025-03-25 09:40', {}))
+        # The Compute button computes, as care settle does
+        Settlement.compute([Settlement(settlement.id)])
+        settlement = Settlement(settlement.id)
+        self.assertEqual((settlement.state, settlement.net,
+                settlement.confirmed_by, settlement.approved_by),
+            ('computed', Decimal('315.00'), None, None))
