@@ -104,6 +104,33 @@ print(len(rows))
 """ % os.path.join(ROOT, 'scripts')
 
 
+def demo_counties(tmp):
+    """Yield (backend, env, name): a county of 5,000 persons with its
+    contracts and no visits on each backend, dropped afterwards"""
+    for backend, extra in backends():
+        env = dict(os.environ, TRYTOND_DATABASE__PATH=tmp,
+            TRYTONPASSFILE=os.path.join(tmp, 'pass'),
+            CARE_DEMO_PASSWORD='bench-password', **extra)
+        with open(env['TRYTONPASSFILE'], 'w') as file:
+            file.write('bench-password')
+        name = f'carebench_{os.getpid()}'
+        care(env, '-d', name, 'demo', '--persons', '5000',
+            '--without-visits')
+        try:
+            yield backend, env, name
+        finally:
+            _drop(backend, name, tmp)
+
+
+def write_visits(env, name, path, months, per_person, per_caregiver):
+    "Write the county's visits of the months to path; return the rows"
+    written = subprocess.run([sys.executable, '-c', WRITE_VISITS, CONFIG,
+            name, path, ','.join(months), *map(str, per_person),
+            str(per_caregiver)], env=env, check=True,
+        stdout=subprocess.PIPE, text=True)
+    return int(written.stdout.split()[-1])
+
+
 def bench_visits(large):
     """A county month (5,000 persons, about 50,000 visits) imported end to
     end on each backend, beside the floor: the same rows copied raw into a
@@ -111,45 +138,29 @@ def bench_visits(large):
     year of visits (about 1,000,000) on PostgreSQL."""
     year = dt.date.today().year
     with tempfile.TemporaryDirectory(prefix='care-bench-') as tmp:
-        for backend, extra in backends():
-            env = dict(os.environ, TRYTOND_DATABASE__PATH=tmp,
-                TRYTONPASSFILE=os.path.join(tmp, 'pass'),
-                CARE_DEMO_PASSWORD='bench-password', **extra)
-            with open(env['TRYTONPASSFILE'], 'w') as file:
-                file.write('bench-password')
-            name = f'carebench_{os.getpid()}'
-            care(env, '-d', name, 'demo', '--persons', '5000',
-                '--without-visits')
-            try:
-                # (label, months, visits a person and month, persons a
-                # caregiver)
-                runs = [('county month', [f'{year}-03'], (9, 13), 20)]
-                if large and backend == 'postgresql':
-                    runs.append(('county year x2', [f'{year}-{m:02d}'
-                                for m in range(4, 13)] + [f'{year}-01',
-                                f'{year}-02'], (18, 22), 6))
-                for label, months, per_person, per_caregiver in runs:
-                    _bench_visit_file(env, backend, name, tmp, label,
-                        months, per_person, per_caregiver)
-                started = time.perf_counter()
-                result = care(env, '-d', name, 'checks', 'plan', '--month',
-                    f'{year}-03', '--seed', '1')
-                seconds = time.perf_counter() - started
-                print(f'  {backend:10} {"checks plan (end to end)":26} '
-                    f'{seconds:6.2f} s   '
-                    f'[{result.stdout.strip().splitlines()[-1]}]')
-            finally:
-                _drop(backend, name, tmp)
+        for backend, env, name in demo_counties(tmp):
+            # (label, months, visits a person and month, persons a caregiver)
+            runs = [('county month', [f'{year}-03'], (9, 13), 20)]
+            if large and backend == 'postgresql':
+                runs.append(('county year x2', [f'{year}-{m:02d}'
+                            for m in range(4, 13)] + [f'{year}-01',
+                            f'{year}-02'], (18, 22), 6))
+            for label, months, per_person, per_caregiver in runs:
+                _bench_visit_file(env, backend, name, tmp, label,
+                    months, per_person, per_caregiver)
+            started = time.perf_counter()
+            result = care(env, '-d', name, 'checks', 'plan', '--month',
+                f'{year}-03', '--seed', '1')
+            seconds = time.perf_counter() - started
+            print(f'  {backend:10} {"checks plan (end to end)":26} '
+                f'{seconds:6.2f} s   '
+                f'[{result.stdout.strip().splitlines()[-1]}]')
 
 
 def _bench_visit_file(env, backend, name, tmp, label, months, per_person,
         per_caregiver):
     path = os.path.join(tmp, f'visits-{label.replace(" ", "-")}.csv')
-    written = subprocess.run([sys.executable, '-c', WRITE_VISITS, CONFIG,
-            name, path, ','.join(months), *map(str, per_person),
-            str(per_caregiver)], env=env,
-        check=True, stdout=subprocess.PIPE, text=True)
-    rows = int(written.stdout.split()[-1])
+    rows = write_visits(env, name, path, months, per_person, per_caregiver)
     print(f'visits: {label}, {rows} rows ({backend})')
     floor = _copy_floor(backend, name, tmp, path)
     print(f'  {backend:10} {"floor (raw copy)":26} {floor:6.2f} s '
@@ -243,41 +254,28 @@ def bench_settle(large):
     gross totals.  --large repeats on PostgreSQL with a denser month."""
     year = dt.date.today().year
     with tempfile.TemporaryDirectory(prefix='care-bench-') as tmp:
-        for backend, extra in backends():
-            env = dict(os.environ, TRYTOND_DATABASE__PATH=tmp,
-                TRYTONPASSFILE=os.path.join(tmp, 'pass'),
-                CARE_DEMO_PASSWORD='bench-password', **extra)
-            with open(env['TRYTONPASSFILE'], 'w') as file:
-                file.write('bench-password')
-            name = f'carebench_{os.getpid()}'
-            care(env, '-d', name, 'demo', '--persons', '5000',
-                '--without-visits')
-            try:
-                runs = [('county month', f'{year}-03', (11, 14), 20)]
-                if large and backend == 'postgresql':
-                    runs.append(('dense month', f'{year}-04', (150, 170), 2))
-                for label, month, per_person, per_caregiver in runs:
-                    path = os.path.join(tmp, f'{month}.csv')
-                    subprocess.run([sys.executable, '-c', WRITE_VISITS,
-                            CONFIG, name, path, month, *map(str, per_person),
-                            str(per_caregiver)], env=env, check=True,
-                        stdout=subprocess.PIPE)
-                    imported = care(env, '-d', name, 'import', 'visits', path,
-                        check=False).stdout.strip().splitlines()[-1]
-                    print(f'settle: {label} ({backend}) [{imported}]')
-                    floor = _settle_floor(backend, name, tmp, month)
-                    print(f'  {backend:10} {"floor (raw GROUP BY)":26} '
-                        f'{floor:6.2f} s')
-                    for run in ['first settle', 'settle again (unchanged)']:
-                        started = time.perf_counter()
-                        result = care(env, '-d', name, 'settle', '--month',
-                            month)
-                        seconds = time.perf_counter() - started
-                        print(f'  {backend:10} {run:26} {seconds:6.2f} s '
-                            f'{seconds / floor:6.1f}x floor   '
-                            f'[{result.stdout.strip().splitlines()[-1]}]')
-            finally:
-                _drop(backend, name, tmp)
+        for backend, env, name in demo_counties(tmp):
+            runs = [('county month', f'{year}-03', (11, 14), 20)]
+            if large and backend == 'postgresql':
+                runs.append(('dense month', f'{year}-04', (150, 170), 2))
+            for label, month, per_person, per_caregiver in runs:
+                path = os.path.join(tmp, f'{month}.csv')
+                write_visits(env, name, path, [month], per_person,
+                    per_caregiver)
+                imported = care(env, '-d', name, 'import', 'visits', path,
+                    check=False).stdout.strip().splitlines()[-1]
+                print(f'settle: {label} ({backend}) [{imported}]')
+                floor = _settle_floor(backend, name, tmp, month)
+                print(f'  {backend:10} {"floor (raw GROUP BY)":26} '
+                    f'{floor:6.2f} s')
+                for run in ['first settle', 'settle again (unchanged)']:
+                    started = time.perf_counter()
+                    result = care(env, '-d', name, 'settle', '--month',
+                        month)
+                    seconds = time.perf_counter() - started
+                    print(f'  {backend:10} {run:26} {seconds:6.2f} s '
+                        f'{seconds / floor:6.1f}x floor   '
+                        f'[{result.stdout.strip().splitlines()[-1]}]')
 
 
 def _settle_floor(backend, name, tmp, month):
