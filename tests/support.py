@@ -14,6 +14,7 @@ Everything that opens trytond runs in a subprocess: trytond's Pool and
 configuration are process-wide, and the test process may hold trytond's own
 test settings (DB_NAME, DB_CACHE), which the subprocesses never see.
 """
+import contextlib
 import json
 import os
 import secrets
@@ -40,6 +41,8 @@ INIT_TIMEOUT = 600
 COMMAND_TIMEOUT = 300
 SERVER_START_TIMEOUT = 90
 SERVER_STOP_TIMEOUT = 15
+# Bound of each HTTP request to the server, in seconds
+REQUEST_TIMEOUT = 60
 # Environment variables meant for trytond's unit tests only
 TEST_ONLY_VARIABLES = ['DB_NAME', 'DB_CACHE', 'DB_CACHE_JOBS']
 
@@ -121,6 +124,33 @@ class CareError(AssertionError):
     "A care command or snippet that should have succeeded failed"
 
 
+class HTTPAnswer:
+    "The HTTP status, the body and its JSON (None if none) of a request"
+
+    def __init__(self, status, body):
+        self.status = status
+        self.body = body
+        try:
+            self.data = json.loads(body) if body else None
+        except ValueError:
+            self.data = None
+
+    def __repr__(self):
+        return f'<{type(self).__name__} {self.status} {self.body[:500]!r}>'
+
+
+def send(request, answer=HTTPAnswer):
+    """Send the urllib REQUEST; return ANSWER (HTTPAnswer or a subclass) of
+    the status and the body, error statuses included"""
+    try:
+        with urllib.request.urlopen(request,
+                timeout=REQUEST_TIMEOUT) as response:
+            return answer(response.status,
+                response.read().decode('utf-8', 'replace'))
+    except urllib.error.HTTPError as error:
+        return answer(error.code, error.read().decode('utf-8', 'replace'))
+
+
 # Run in a subprocess by CareDatabase.python(): loads the configuration as
 # `care` does, then runs CODE with `pool` (a transaction as a user) and
 # `params`, and prints the JSON of the variable `result`.
@@ -155,6 +185,69 @@ if users:
 else:
     users = User.create([{'login': params['login'], **values}])
 result = users[0].id
+'''
+
+_LINK_CONTRACTOR = '''
+User = pool.get('res.user')
+user, = User.search([('login', '=', params['login'])])
+User.write([user], {'care_contractor': params['contractor']})
+result = user.care_contractor.id
+'''
+
+CONTRACTOR_GROUP = 'care_procurement.group_contractor'
+
+# The opening of a snippet (CareDatabase.python) for the contractor tests:
+# `admin`; a town and a village under the county (`county`, `town`,
+# `village`); two contractors A and B, parties with a 统一社会信用代码
+# (`contractors`); home_care(), the values of a contract; and the models
+# the tests use
+TWO_CONTRACTORS = r'''
+import datetime as dt
+from decimal import Decimal
+from stdnum.cn import uscc
+
+Party = pool.get('party.party')
+Division = pool.get('social_assistance.division')
+Person = pool.get('social_assistance.person')
+Service = pool.get('care.service')
+Contract = pool.get('care.contract')
+Assignment = pool.get('care.contract.assignment')
+User = pool.get('res.user')
+
+admin, = User.search([('login', '=', 'admin')])
+county, = Division.search([('level', '=', 'county')])
+town, = Division.create([{'name': '燕店镇', 'level': 'town',
+            'parent': county.id, 'code': '371522101000'}])
+village, = Division.create([{'name': '燕店村', 'level': 'village',
+            'parent': town.id, 'code': '371522101001'}])
+
+
+def code(sequence):
+    first = f'91371522MA3C{sequence:05d}'
+    return first + uscc.calc_check_digit(first)
+
+
+contractors = Party.create([{'name': name,
+            'identifiers': [('create', [{'type': 'cn_vat',
+                            'code': code(sequence)}])]}
+        for sequence, name in [(1, '甲居家养老服务中心'),
+            (2, '乙养老服务有限公司')]])
+
+
+def home_care(contractor, amount, lines):
+    "A home-care contract of 2025 for CONTRACTOR: lines [(service, price)]"
+    return {
+        'company': admin.company.id,
+        'contractor': contractor.id,
+        'kind': 'home_care',
+        'start_date': dt.date(2025, 1, 1),
+        'end_date': dt.date(2025, 12, 31),
+        'amount': Decimal(amount),
+        'penalty_per_failed_check': Decimal(0),
+        'lines': [('create', [{'service': service.id,
+                        'unit_price': Decimal(price)}
+                    for service, price in lines])],
+        }
 '''
 
 
@@ -230,6 +323,22 @@ class CareDatabase:
         the user's id."""
         return self.python(_CREATE_USER, login=login, password=password,
             groups=list(group_xml_ids), name=name or login)
+
+    def link_contractor(self, login, contractor):
+        """Link the user LOGIN to the contractor (a party's id); fail unless
+        it is linked"""
+        linked = self.python(_LINK_CONTRACTOR, login=login,
+            contractor=contractor)
+        if linked != contractor:
+            raise CareError(f'{login} not linked to {contractor}: {linked}')
+
+    def create_contractor_user(self, login, password, contractor, name):
+        """Create the user LOGIN of the group 服务机构, linked to the
+        contractor (a party's id); return the user's id"""
+        user_id = self.create_user(login, password, [CONTRACTOR_GROUP],
+            name=name)
+        self.link_contractor(login, contractor)
+        return user_id
 
     def demo(self, persons, password, timeout=INIT_TIMEOUT):
         """Build the demo county in this database: `care demo --persons
@@ -371,3 +480,45 @@ class CareServer:
         if self._log:
             self._log.close()
             self._log = None
+
+
+class CareServerMixin:
+    """Class setup of a unittest.TestCase against `care serve`: a
+    throw-away database and the server, both gone after the class; the
+    server's log is var/test-artifacts/ARTIFACTS-server-BACKEND.log"""
+
+    # The prefix of the class's files under var/test-artifacts/
+    artifacts = 'caretest'
+
+    @classmethod
+    def create_database(cls, prefix='caretest'):
+        "Create the class's database (`database`, by `care init`), timed"
+        cls.backend = backend()
+        cls.timings = {}
+        with cls.timed('init'):
+            cls.database = CareDatabase(prefix)
+            cls.addClassCleanup(cls.database.drop)
+            cls.database.create()
+
+    @classmethod
+    def start_server(cls):
+        "Start `care serve` for the class's database (`server`), timed"
+        with cls.timed('serve'):
+            cls.server = CareServer(cls.database, free_port(), artifact_path(
+                    f'{cls.artifacts}-server-{cls.backend}.log'))
+            cls.addClassCleanup(cls.server.stop)
+            cls.server.start()
+
+    @classmethod
+    @contextlib.contextmanager
+    def timed(cls, name):
+        "Keep the seconds the block takes as timings[NAME]"
+        started = time.monotonic()
+        yield
+        cls.timings[name] = time.monotonic() - started
+
+    @classmethod
+    def print_timings(cls):
+        print(f'\n[{cls.backend}] ' + ', '.join(
+                f'{name} {seconds:.1f} s'
+                for name, seconds in cls.timings.items()))

@@ -13,13 +13,11 @@ Skipped only when /usr/bin/chromium or the playwright package is missing
 """
 import os
 import tempfile
-import time
 import unittest
 
 from tests import support
+from tests.browser import SAO_WORDS, SaoBrowserMixin
 from trytond.modules.social_assistance.tests.tools import make_id_number
-from tests.browser import (
-    URL_SETTLED, SaoBrowserMixin)
 
 OFFICER = 'officer'
 REGISTRY_GROUP = 'social_assistance.group_registry'
@@ -43,6 +41,8 @@ HEADERS = ['身份证号', '姓名', '镇街', '村居', '供养方式', '生活
 class BrowserTestCase(SaoBrowserMixin, unittest.TestCase):
     "A registry officer finds a person in sao"
 
+    artifacts = 'browser'
+
     @classmethod
     def setUpClass(cls):
         cls.create_database()
@@ -54,13 +54,12 @@ class BrowserTestCase(SaoBrowserMixin, unittest.TestCase):
             file.write(','.join(HEADERS) + '\r\n')
             for person in PERSONS:
                 file.write(','.join(person) + '\r\n')
-        step = time.monotonic()
-        process = cls.database.care('import', 'persons', roster,
-            '--create-divisions')
-        if process.returncode != 0 or '3 created' not in process.stdout:
-            raise support.CareError('care import persons: '
-                + support.describe(process))
-        cls.timings['import'] = time.monotonic() - step
+        with cls.timed('import'):
+            process = cls.database.care('import', 'persons', roster,
+                '--create-divisions')
+            if process.returncode != 0 or '3 created' not in process.stdout:
+                raise support.CareError('care import persons: '
+                    + support.describe(process))
 
         cls.password = 'Officer-' + os.urandom(6).hex()
         cls.database.create_user(OFFICER, cls.password, [REGISTRY_GROUP],
@@ -68,77 +67,23 @@ class BrowserTestCase(SaoBrowserMixin, unittest.TestCase):
         # The menu's words as the officer reads them (the translations)
         cls.menu_path = cls.database.python(MENU_PATH, as_user=OFFICER,
             xml_id='social_assistance.menu_person_form')
-
-        step = time.monotonic()
-        cls.server = support.CareServer(cls.database, support.free_port(),
-            support.artifact_path(f'browser-server-{cls.backend}.log'))
-        cls.addClassCleanup(cls.server.stop)
-        cls.server.start()
-        cls.timings['serve'] = time.monotonic() - step
+        cls.start_server()
 
     def setUp(self):
-        # No failure picture of an earlier run left to mislead
-        stale = support.artifact_path(f'browser-failure-{self.backend}.png')
-        if os.path.exists(stale):
-            os.remove(stale)
         self.open_browser()
-
-    def screenshot(self, name):
-        "Save the page as var/test-artifacts/browser-NAME-BACKEND.png"
-        path = support.artifact_path(f'browser-{name}-{self.backend}.png')
-        self.page.screenshot(path=path, full_page=True)
-        return path
 
     def test_officer_finds_person(self):
         "The officer logs in, searches a person by number and sees the form"
-        try:
-            self._officer_finds_person()
-        except BaseException:
-            try:
-                self.screenshot('failure')
-            except Exception:
-                pass
-            if self.console:
-                print('\nbrowser console:\n' + '\n'.join(self.console[-30:]))
-            raise
+        self.run_steps('officer', self._officer_finds_person)
 
     def _officer_finds_person(self):
         number, name = PERSONS[1][:2]
         page = self.page
-        started = time.monotonic()
-        page.goto(self.server.url, wait_until='load')
+        # The login dialog: database, user name, then the password
+        self.login(OFFICER, self.password, screenshot='login')
 
-        # The login dialog: database, user name
-        dialog = page.locator('.login-dialog')
-        dialog.locator('#login').wait_for(state='visible')
-        # A list of the databases (several) or an entry (one, read-only)
-        database = dialog.locator('#database:visible').first
-        database.wait_for()
-        if database.evaluate('e => e.tagName') == 'SELECT':
-            database.select_option(self.database.name)
-        elif database.get_attribute('readonly') is None:
-            database.fill(self.database.name)
-        else:
-            self.assertEqual(database.input_value(), self.database.name)
-        dialog.locator('#login').fill(OFFICER)
-        self.screenshot('login')
-        dialog.locator('#login').press('Enter')
-
-        # Then the password
-        ask = page.locator('.ask-dialog').filter(
-            has=page.locator('input[type=password]'))
-        self._expect(ask.locator('input[type=password]'), 'the password')
-        ask.locator('input[type=password]').fill(self.password)
-        ask.locator('.btn-primary').click()
         # The menu: 社会救助 > 特困人员 (as the translations name it)
-        menu = page.locator('#menu')
-        entries = [menu.locator('td').get_by_text(n, exact=True)
-            for n in self.menu_path]
-        self._expect(entries[0], 'the menu')
-        page.locator('.login-dialog').wait_for(state='detached')
-        for entry in entries:
-            entry.click()
-        tab = page.locator('#tabcontent > .tab-pane.active')
+        tab = self.open_menu(self.menu_path)
         search = tab.locator('.filter-box input.form-control').first
         search.wait_for(state='visible')
         rows = tab.locator('table.tree > tbody > tr')
@@ -151,20 +96,12 @@ class BrowserTestCase(SaoBrowserMixin, unittest.TestCase):
         self._wait_until(lambda: rows.filter(has_text=name).count() == 1
             and rows.filter(has_text=PERSONS[0][1]).count() == 0,
             f'the list shows only {name} after searching {number}')
-        row = rows.filter(has_text=name).first
-        # Select the row as a person would before opening it: sao puts the
-        # list's state in the URL on selection, and a hash change it handles
-        # after the form has replaced the list opens the list again in a
-        # second tab (Playwright's double-click is faster than any hand)
-        row.locator('td').nth(3).click()
-        page.wait_for_function(URL_SETTLED)
-        page.wait_for_timeout(300)
-        row.locator('td').nth(3).dblclick()
+        self.open_row(rows.filter(has_text=name).first, name)
 
         # The form: Chinese labels, the person's name and number
         form = tab.locator('.form')
         form.locator('label').first.wait_for(state='visible')
-        self._wait_until(lambda: name in self._values(form),
+        self._wait_until(lambda: name in self.values(form),
             f'the form shows {name}')
         self.screenshot('person-form')
         labels = [t.strip().rstrip(':：').strip()
@@ -172,42 +109,25 @@ class BrowserTestCase(SaoBrowserMixin, unittest.TestCase):
         for label in LABELS:
             self.assertIn(label, labels,
                 f'label {label} not on the form; its labels: {labels}')
-        values = self._values(form)
+        values = self.values(form)
         self.assertIn(name, values)
         self.assertIn(number, values, 'the registry sees the full number')
-        errors = [m for m in self.console if m.startswith('pageerror')]
-        self.assertEqual(errors, [], 'uncaught errors in the web client')
         tabs = page.locator('#tablist > li').all_inner_texts()
         self.assertEqual(len(tabs), 1, f'one tab expected: {tabs}')
         self.assertIn(self.menu_path[-1], tabs[0])
         self.assertEqual(self.menu_path, MENU, 'the glossary\'s menu words')
         print(f'\n[{self.backend}] init {self.timings["init"]:.1f} s, '
             f'import {self.timings["import"]:.1f} s, '
-            f'serve {self.timings["serve"]:.1f} s, '
-            f'browser {time.monotonic() - started:.1f} s; '
+            f'serve {self.timings["serve"]:.1f} s; '
             f'menu {" > ".join(self.menu_path)}')
         errors = [m.splitlines()[0] for m in self.console
             if m.startswith('error')]
         if errors:
             print('browser console errors:\n  ' + '\n  '.join(errors))
 
-    @staticmethod
-    def _values(form):
-        "The values shown by the form's entries"
-        return form.locator('input, textarea').evaluate_all(
-            'elements => elements.map(e => e.value)')
 
 # Run by CareDatabase.python as the officer: the menu entry's path of names
-MENU_PATH = '''
-Menu = pool.get('ir.ui.menu')
-ModelData = pool.get('ir.model.data')
-menu = Menu(ModelData.get_id(*params['xml_id'].split('.', 1)))
-result = []
-while menu:
-    result.insert(0, menu.name)
-    menu = menu.parent
-'''
-
+MENU_PATH = SAO_WORDS + "result = menu_path(params['xml_id'])\n"
 
 if __name__ == '__main__':
     unittest.main()

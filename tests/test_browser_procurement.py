@@ -22,15 +22,11 @@ Screenshots and the server's log are left under var/test-artifacts/
 
 Skipped only when /usr/bin/chromium or the playwright package is missing.
 """
-import os
 import re
 import secrets
-import time
 import unittest
 
-from tests import support
-from tests.browser import (
-    URL_SETTLED, SaoBrowserMixin)
+from tests.browser import SAO_WORDS, SaoBrowserMixin
 
 PERSONS = 150
 OFFICER = 'buyer'
@@ -52,11 +48,9 @@ GLOSSARY = {
 # An identity number in full, and as users outside the registry see it
 FULL_NUMBER = re.compile(r'\d{17}[\dX]')
 MASKED_NUMBER = re.compile(r'\d{6}\*{8}[\dX*]{4}')
-# Bound of the "more" rows a list may need to be clicked to show everything
-MORE_ROWS = 20
 
 # Run by CareDatabase.python as admin: what the pages must show
-FACTS = r'''
+FACTS = SAO_WORDS + r'''
 Procurement = pool.get('care.procurement')
 Lot = pool.get('care.procurement.lot')
 Bid = pool.get('care.procurement.bid')
@@ -64,25 +58,6 @@ Contract = pool.get('care.contract')
 Assignment = pool.get('care.contract.assignment')
 Person = pool.get('social_assistance.person')
 User = pool.get('res.user')
-Menu = pool.get('ir.ui.menu')
-ModelData = pool.get('ir.model.data')
-ActWindow = pool.get('ir.action.act_window')
-
-
-def db_id(xml_id):
-    return ModelData.get_id(*xml_id.split('.', 1))
-
-
-def menu_path(xml_id):
-    menu, path = Menu(db_id(xml_id)), []
-    while menu:
-        path.insert(0, menu.name)
-        menu = menu.parent
-    return path
-
-
-def tabs(xml_id):
-    return [d.name for d in ActWindow(db_id(xml_id)).act_window_domains]
 
 
 def string(Model, name):
@@ -161,89 +136,27 @@ result = {
     }
 '''
 
-# The texts of a sao list's column, found by its header
-COLUMN = '''(table, header) => {
-    const th = Array.from(table.querySelectorAll(':scope > thead > tr > th'))
-        .find(th => th.textContent.trim() == header);
-    if (!th) {
-        return null;
-    }
-    return Array.from(table.querySelectorAll(':scope > tbody > tr > td'))
-        .filter(td => td.getAttribute('headers') == th.id)
-        .map(td => td.textContent.trim());
-}'''
-
 
 class ProcurementBrowserTestCase(SaoBrowserMixin, unittest.TestCase):
     "The procurement officer and a contractor in sao, on the demo county"
 
+    artifacts = 'browser-procurement'
+
     @classmethod
     def setUpClass(cls):
         cls.create_database()
-
-        step = time.monotonic()
-        cls.demo_password = 'Demo-' + secrets.token_hex(6)
-        logins = cls.database.demo(PERSONS, cls.demo_password)
-        if CONTRACTOR not in logins:
-            raise support.CareError(f'care demo made no user {CONTRACTOR}: '
-                f'{logins}')
-        cls.timings['demo'] = time.monotonic() - step
-
-        step = time.monotonic()
-        cls.officer_password = 'Buyer-' + secrets.token_hex(6)
-        cls.database.create_user(OFFICER, cls.officer_password,
-            OFFICER_GROUPS, name='采购专员')
-        cls.facts = cls.database.python(FACTS, contractor=CONTRACTOR)
-        cls.labels = cls.facts['labels']
-        cls.timings['facts'] = time.monotonic() - step
-
-        step = time.monotonic()
-        cls.server = support.CareServer(cls.database, support.free_port(),
-            support.artifact_path(
-                f'browser-procurement-server-{cls.backend}.log'))
-        cls.addClassCleanup(cls.server.stop)
-        cls.server.start()
-        cls.timings['serve'] = time.monotonic() - step
-        print(f'\n[{cls.backend}] init {cls.timings["init"]:.1f} s, '
-            f'demo {cls.timings["demo"]:.1f} s, '
-            f'user and facts {cls.timings["facts"]:.1f} s, '
-            f'serve {cls.timings["serve"]:.1f} s')
+        cls.build_demo(PERSONS, CONTRACTOR)
+        with cls.timed('user and facts'):
+            cls.officer_password = 'Buyer-' + secrets.token_hex(6)
+            cls.database.create_user(OFFICER, cls.officer_password,
+                OFFICER_GROUPS, name='采购专员')
+            cls.facts = cls.database.python(FACTS, contractor=CONTRACTOR)
+            cls.labels = cls.facts['labels']
+        cls.start_server()
+        cls.print_timings()
 
     def setUp(self):
         self.open_browser()
-        self.screenshots = []
-
-    def run_steps(self, name, steps):
-        "Run STEPS; on failure, leave a screenshot and the browser's console"
-        stale = support.artifact_path(
-            f'browser-procurement-failure-{name}-{self.backend}.png')
-        if os.path.exists(stale):
-            os.remove(stale)
-        started = time.monotonic()
-        try:
-            steps()
-        except BaseException:
-            try:
-                self.page.screenshot(path=stale, full_page=True)
-            except Exception:
-                pass
-            if self.console:
-                print('\nbrowser console:\n' + '\n'.join(self.console[-30:]))
-            raise
-        errors = [m for m in self.console if m.startswith('pageerror')]
-        self.assertEqual(errors, [], 'uncaught errors in the web client')
-        print(f'\n[{self.backend}] {name}: browser '
-            f'{time.monotonic() - started:.1f} s; screenshots:\n  '
-            + '\n  '.join(os.path.relpath(p, support.ROOT)
-                for p in self.screenshots))
-
-    def screenshot(self, name):
-        "Save the page as var/test-artifacts/browser-procurement-NAME-*.png"
-        path = support.artifact_path(
-            f'browser-procurement-{name}-{self.backend}.png')
-        self.page.screenshot(path=path, full_page=True)
-        self.screenshots.append(path)
-        return path
 
     # The procurement officer
 
@@ -415,123 +328,7 @@ class ProcurementBrowserTestCase(SaoBrowserMixin, unittest.TestCase):
         self.screenshot('contractor-contract-assignments')
         self.check_glossary()
 
-    # Driving sao
-
-    def login(self, login, password):
-        "Log in as LOGIN and wait for the menu"
-        page = self.page
-        page.goto(self.server.url, wait_until='load')
-        dialog = page.locator('.login-dialog')
-        dialog.locator('#login').wait_for(state='visible')
-        # A list of the databases (several) or an entry (one, read-only)
-        database = dialog.locator('#database:visible').first
-        database.wait_for()
-        if database.evaluate('e => e.tagName') == 'SELECT':
-            database.select_option(self.database.name)
-        elif database.get_attribute('readonly') is None:
-            database.fill(self.database.name)
-        else:
-            self.assertEqual(database.input_value(), self.database.name)
-        dialog.locator('#login').fill(login)
-        dialog.locator('#login').press('Enter')
-        ask = page.locator('.ask-dialog').filter(
-            has=page.locator('input[type=password]'))
-        self._expect(ask.locator('input[type=password]'), 'the password')
-        ask.locator('input[type=password]').fill(password)
-        ask.locator('.btn-primary').click()
-        self._expect(page.locator('#menu td').filter(visible=True).first,
-            'the menu')
-        page.locator('.login-dialog').wait_for(state='detached')
-
-    def open_menu(self, path, tabs=1):
-        """Click the menu's entries of PATH; return the tab it opens (the
-        TABS-th one)"""
-        menu = self.page.locator('#menu')
-        for name in path:
-            entry = menu.locator('td').get_by_text(name, exact=True)
-            self._expect(entry, f'the menu entry {name}')
-            entry.click()
-        self._wait_until(lambda: len(self.tab_titles()) == tabs
-            and self.tab_titles()[-1] == path[-1], f'the tab {path[-1]}')
-        tab = self.page.locator('#tabcontent > .tab-pane.active')
-        tab.locator('.filter-box input.form-control').first.wait_for(
-            state='visible')
-        return tab
-
-    def tab_titles(self):
-        return [t.split('\n')[-1].strip() for t in
-            self.page.locator('#tablist > li').all_inner_texts()]
-
-    def domain_tab(self, tab, name, click=True):
-        "The list's tab (of the action's domains) NAME, clicked"
-        item = tab.locator('.tab-domain li[role=presentation]').filter(
-            has_text=re.compile('^\\s*' + re.escape(name)))
-        self._expect(item, f'the list tab {name}')
-        if click:
-            item.locator('a').click()
-            self._wait_until(lambda: 'active' in (
-                    item.get_attribute('class') or ''),
-                f'the list tab {name} active')
-        return item
-
-    @staticmethod
-    def list_table(tab):
-        return tab.locator('.content-box table.tree').first
-
-    def open_row(self, row, text):
-        """Open the record of the list's ROW from its cell that shows TEXT (a
-        plain cell: many-to-one cells are links that open other tabs)"""
-        cell = row.locator('td').filter(has_text=text).first
-        # Select the row first: sao puts the list's state in the URL on
-        # selection, and a hash change it handles after the form has
-        # replaced the list opens the list again in a second tab
-        cell.click()
-        self.page.wait_for_function(URL_SETTLED)
-        self.page.wait_for_timeout(300)
-        cell.dblclick()
-
-    def one2many(self, form, label):
-        "The one-to-many field of FORM labelled LABEL"
-        field = form.locator('.form-one2many').filter(
-            has=self.page.locator('.form-one2many-string').get_by_text(
-                label, exact=True))
-        self._expect(field.first, f'the list {label}')
-        return field.first
-
-    def wait_count(self, one2many, count):
-        "Wait until the counter of a one-to-many field says COUNT records"
-        badge = one2many.locator('.form-one2many-toolbar .badge').first
-        self._wait_until(lambda: (badge.get_attribute('title') or ''
-                ).replace(' ', '').endswith(f'/{count}'),
-            f'{count} records in the list '
-            + one2many.locator('.form-one2many-string').inner_text())
-
-    @staticmethod
-    def cell_texts(table, header):
-        "The texts of the column HEADER of the sao list TABLE (None if none)"
-        return table.evaluate(COLUMN, header)
-
-    def wait_cells(self, table, header, what):
-        "The texts of the column HEADER once the list shows rows"
-        self._wait_until(lambda: self.cell_texts(table, header), what)
-        return self.cell_texts(table, header)
-
-    def all_cells(self, table, header):
-        """The texts of the column HEADER once every row is shown (sao shows
-        lists by pages; a row 'more' shows the next)"""
-        for _ in range(MORE_ROWS):
-            more = table.locator('tbody > tr.more-row').filter(visible=True)
-            if not more.count():
-                break
-            more.first.click()
-            self.page.wait_for_timeout(200)
-        return self.cell_texts(table, header) or []
-
-    @staticmethod
-    def values(form):
-        "The values shown by the form's entries"
-        return form.locator('input, textarea').evaluate_all(
-            'elements => elements.map(e => e.value)')
+    # The glossary
 
     def check_glossary(self):
         "The menu and the tabs the users clicked are the glossary's words"
@@ -546,7 +343,6 @@ class ProcurementBrowserTestCase(SaoBrowserMixin, unittest.TestCase):
         for value in labels['lot_states'].values():
             self.assertNotRegex(value, '[A-Za-z]',
                 'the lots\' states are translated')
-
 
 
 if __name__ == '__main__':

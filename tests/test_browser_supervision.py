@@ -28,17 +28,12 @@ read.  Screenshots and the server's log are left under var/test-artifacts/
 Skipped only when /usr/bin/chromium or the playwright package is missing.
 """
 import datetime as dt
-import os
 import re
-import secrets
-import time
 import unittest
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from tests import support
-from tests.browser import (
-    STEP_TIMEOUT, URL_SETTLED, SaoBrowserMixin)
+from tests.browser import SAO_WORDS, SELECTED, SaoBrowserMixin
 
 # Enough persons for a month with three failed inspections: its third
 # rectification is left unanswered and runs overdue
@@ -87,16 +82,11 @@ INSPECTION = {
     'living_conditions': '居室整洁，床铺被褥干净，冬季取暖到位。',
     'person_condition': '精神状态良好，能自行进食。',
     }
-# Bound of the "more" rows a list may need to be clicked to show everything
-MORE_ROWS = 20
 
 # Run by CareDatabase.python as the supervisor: what the pages must show
-FACTS = r'''
+FACTS = SAO_WORDS + r'''
 from trytond.transaction import Transaction
 
-Menu = pool.get('ir.ui.menu')
-ModelData = pool.get('ir.model.data')
-ActWindow = pool.get('ir.action.act_window')
 ActWindowDomain = pool.get('ir.action.act_window.domain')
 User = pool.get('res.user')
 Lang = pool.get('ir.lang')
@@ -105,22 +95,6 @@ NotServed = pool.get('care.visit.not_served')
 Plan = pool.get('care.check.plan')
 Check = pool.get('care.check')
 Rectification = pool.get('care.rectification')
-
-
-def db_id(xml_id):
-    return ModelData.get_id(*xml_id.split('.', 1))
-
-
-def menu_path(xml_id):
-    menu, path = Menu(db_id(xml_id)), []
-    while menu:
-        path.insert(0, menu.name)
-        menu = menu.parent
-    return path
-
-
-def tabs(xml_id):
-    return [d.name for d in ActWindow(db_id(xml_id)).act_window_domains]
 
 
 def selection(Model, name):
@@ -188,103 +162,23 @@ result = {
     }
 '''
 
-# The texts of a sao list's column, found by its header
-COLUMN = '''(table, header) => {
-    const th = Array.from(table.querySelectorAll(':scope > thead > tr > th'))
-        .find(th => th.textContent.trim() == header);
-    if (!th) {
-        return null;
-    }
-    return Array.from(table.querySelectorAll(':scope > tbody > tr > td'))
-        .filter(td => td.getAttribute('headers') == th.id)
-        .map(td => td.textContent.trim());
-}'''
-# The list's tabs (the action's domains): [name, count or null]
-DOMAIN_TABS = '''tab => Array.from(
-        tab.querySelectorAll('.tab-domain li[role=presentation] > a'))
-    .map(a => {
-        const badge = a.querySelector('.badge');
-        let name = a.textContent;
-        if (badge) {
-            name = name.replace(badge.textContent, '');
-        }
-        return [name.trim(), badge && badge.getAttribute('title')];
-    })'''
-# The text shown by a selection widget
-SELECTED = '''select => select.selectedIndex < 0 ? null
-    : select.options[select.selectedIndex].text'''
-CURRENT_RECORD = '''() => {
-    const screen = Sao.Tab.tabs.get_current().screen;
-    return screen.current_record ? screen.current_record.id : null;
-}'''
-
 
 class SupervisionBrowserTestCase(SaoBrowserMixin, unittest.TestCase):
     "The supervisor's month in sao, on the demo county"
 
+    artifacts = 'browser-supervision'
+
     @classmethod
     def setUpClass(cls):
         cls.create_database()
-
-        step = time.monotonic()
-        cls.demo_password = 'Demo-' + secrets.token_hex(6)
-        logins = cls.database.demo(PERSONS, cls.demo_password)
-        if SUPERVISOR not in logins:
-            raise support.CareError(f'care demo made no user {SUPERVISOR}: '
-                f'{logins}')
-        cls.timings['demo'] = time.monotonic() - step
-
-        step = time.monotonic()
-        cls.facts = cls.database.python(FACTS, as_user=SUPERVISOR)
-        cls.timings['facts'] = time.monotonic() - step
-
-        step = time.monotonic()
-        cls.server = support.CareServer(cls.database, support.free_port(),
-            support.artifact_path(
-                f'browser-supervision-server-{cls.backend}.log'))
-        cls.addClassCleanup(cls.server.stop)
-        cls.server.start()
-        cls.timings['serve'] = time.monotonic() - step
-        print(f'\n[{cls.backend}] init {cls.timings["init"]:.1f} s, '
-            f'demo {cls.timings["demo"]:.1f} s, '
-            f'facts {cls.timings["facts"]:.1f} s, '
-            f'serve {cls.timings["serve"]:.1f} s')
+        cls.build_demo(PERSONS, SUPERVISOR)
+        with cls.timed('facts'):
+            cls.facts = cls.database.python(FACTS, as_user=SUPERVISOR)
+        cls.start_server()
+        cls.print_timings()
 
     def setUp(self):
         self.open_browser()
-        self.screenshots = []
-
-    def run_steps(self, name, steps):
-        "Run STEPS; on failure, leave a screenshot and the browser's console"
-        stale = support.artifact_path(
-            f'browser-supervision-failure-{name}-{self.backend}.png')
-        if os.path.exists(stale):
-            os.remove(stale)
-        started = time.monotonic()
-        try:
-            steps()
-            self.assertEqual(self.page_errors(), [],
-                'uncaught errors in the web client')
-        except BaseException:
-            try:
-                self.page.screenshot(path=stale, full_page=True)
-            except Exception:
-                pass
-            if self.console:
-                print('\nbrowser console:\n' + '\n'.join(self.console[-30:]))
-            raise
-        print(f'\n[{self.backend}] {name}: browser '
-            f'{time.monotonic() - started:.1f} s; screenshots:\n  '
-            + '\n  '.join(os.path.relpath(p, support.ROOT)
-                for p in self.screenshots))
-
-    def screenshot(self, name):
-        "Save the page as var/test-artifacts/browser-supervision-NAME-*.png"
-        path = support.artifact_path(
-            f'browser-supervision-{name}-{self.backend}.png')
-        self.page.screenshot(path=path, full_page=True)
-        self.screenshots.append(path)
-        return path
 
     # 1. The menu
 
@@ -296,7 +190,7 @@ class SupervisionBrowserTestCase(SaoBrowserMixin, unittest.TestCase):
         facts = self.facts
         self.assertEqual(facts['menu'], GLOSSARY['menu'])
         self.assertEqual(facts['entries'], GLOSSARY['entries'])
-        self.login()
+        self.login(SUPERVISOR, self.demo_password)
         menu = self.page.locator('#menu')
         self.open_menu_folder(GLOSSARY['menu'])
         for name in GLOSSARY['entries']:
@@ -327,7 +221,7 @@ class SupervisionBrowserTestCase(SaoBrowserMixin, unittest.TestCase):
             + [GLOSSARY['all']])
         self.assertGreater(flags[QUEUE_FLAG]['count'], 0,
             f'the demo has visits flagged {QUEUE_FLAG}')
-        self.login()
+        self.login(SUPERVISOR, self.demo_password)
         tab = self.open_menu(GLOSSARY['menu'] + ['线上监管队列'])
 
         # The tabs by flag with their counts
@@ -367,7 +261,7 @@ class SupervisionBrowserTestCase(SaoBrowserMixin, unittest.TestCase):
         self.run_steps('not-served', self._not_served)
 
     def _not_served(self):
-        self.login()
+        self.login(SUPERVISOR, self.demo_password)
         tab = self.open_menu(GLOSSARY['menu'] + ['未获服务对象'])
         table = self.list_table(tab)
         self._wait_until(lambda: self.headers(table)
@@ -392,7 +286,7 @@ class SupervisionBrowserTestCase(SaoBrowserMixin, unittest.TestCase):
     def _plans(self):
         plans = self.facts['plans']
         self.assertGreaterEqual(len(plans), 1)
-        self.login()
+        self.login(SUPERVISOR, self.demo_password)
         tab = self.open_menu(GLOSSARY['menu'] + ['抽查计划'])
         table = self.list_table(tab)
         self._wait_until(lambda: sorted(self.cell_texts(table, '月份') or [])
@@ -431,7 +325,7 @@ class SupervisionBrowserTestCase(SaoBrowserMixin, unittest.TestCase):
         self.assertGreater(facts['pending'], 0, 'inspections pending')
         self.assertEqual(facts['check_tabs'], GLOSSARY['check_tabs'])
         page = self.page
-        self.login()
+        self.login(SUPERVISOR, self.demo_password)
         tab = self.open_menu(GLOSSARY['menu'] + ['探访抽查'])
 
         # The tab 待检查, shown first, with its count
@@ -457,7 +351,7 @@ class SupervisionBrowserTestCase(SaoBrowserMixin, unittest.TestCase):
             and form.locator('select[name=result]').evaluate(SELECTED)
             == GLOSSARY['results']['pending'], 'the form of a pending '
             'inspection')
-        check_id = page.evaluate(CURRENT_RECORD)
+        check_id = self.current_record()
         self.assertIsInstance(check_id, int)
         labels = [t.strip().rstrip(':：').strip()
             for t in form.locator('label').all_inner_texts()]
@@ -508,7 +402,7 @@ class SupervisionBrowserTestCase(SaoBrowserMixin, unittest.TestCase):
                 GLOSSARY['results']['pass'], exact=True).is_visible(),
             'the button 合格 hidden once passed')
         self.assertFalse(fail.is_visible(), 'the button 不合格 hidden')
-        self.assertEqual(page.evaluate(CURRENT_RECORD), check_id)
+        self.assertEqual(self.current_record(), check_id)
         self.assertEqual(self.selected(form, selections), selections,
             'the answers shown after 合格')
         self.screenshot('inspection-passed')
@@ -542,7 +436,7 @@ class SupervisionBrowserTestCase(SaoBrowserMixin, unittest.TestCase):
             GLOSSARY['rectification_tabs'])
         self.assertEqual(facts['rectification_states'], states)
         self.assertTrue(rectifications, 'the demo has rectifications')
-        self.login()
+        self.login(SUPERVISOR, self.demo_password)
         tab = self.open_menu(GLOSSARY['menu'] + ['整改'])
 
         # The tabs with their counts
@@ -576,198 +470,6 @@ class SupervisionBrowserTestCase(SaoBrowserMixin, unittest.TestCase):
         if missing:
             print(f'\nnote: no rectification {", ".join(missing)} in the '
                 'demo of today')
-
-    # Driving sao
-
-    def login(self, login=SUPERVISOR, password=None):
-        "Log in as LOGIN and wait for the menu"
-        page = self.page
-        page.goto(self.server.url, wait_until='load')
-        dialog = page.locator('.login-dialog')
-        dialog.locator('#login').wait_for(state='visible')
-        # A list of the databases (several) or an entry (one, read-only)
-        database = dialog.locator('#database:visible').first
-        database.wait_for()
-        if database.evaluate('e => e.tagName') == 'SELECT':
-            database.select_option(self.database.name)
-        elif database.get_attribute('readonly') is None:
-            database.fill(self.database.name)
-        else:
-            self.assertEqual(database.input_value(), self.database.name)
-        dialog.locator('#login').fill(login)
-        dialog.locator('#login').press('Enter')
-        ask = page.locator('.ask-dialog').filter(
-            has=page.locator('input[type=password]'))
-        self._expect(ask.locator('input[type=password]'), 'the password')
-        ask.locator('input[type=password]').fill(
-            password or self.demo_password)
-        ask.locator('.btn-primary').click()
-        self._expect(page.locator('#menu td').filter(visible=True).first,
-            'the menu')
-        page.locator('.login-dialog').wait_for(state='detached')
-
-    def open_menu_folder(self, path):
-        "Unfold the menu's entries of PATH (those not unfolded yet)"
-        menu = self.page.locator('#menu')
-        for name, child in zip(path, path[1:] + [None]):
-            entry = menu.locator('td').get_by_text(name, exact=True)
-            self._expect(entry, f'the menu entry {name}')
-            if child is not None:
-                below = menu.locator('td').get_by_text(child, exact=True)
-                if below.count() and below.first.is_visible():
-                    continue
-            entry.click()
-
-    def open_menu(self, path):
-        "Open the menu's entry PATH; return the tab of the list it opens"
-        self.open_menu_folder(path)
-        active = self.page.locator('#tablist > li.active')
-        self._wait_until(lambda: active.count()
-            and active.inner_text().split('\n')[-1].strip() == path[-1],
-            f'the tab {path[-1]}')
-        tab = self.page.locator('#tabcontent > .tab-pane.active')
-        # The list itself: a context form may come before the filter
-        table = self.list_table(tab)
-        self._wait_until(lambda: table.is_visible(), f'the list {path[-1]}')
-        return tab
-
-    def domain_tabs(self, tab):
-        "The list's tabs: [name, count (None without)]"
-        return tab.evaluate(DOMAIN_TABS)
-
-    def domain_tab(self, tab, name, click=True):
-        "The list's tab (of the action's domains) NAME, clicked"
-        item = tab.locator('.tab-domain li[role=presentation]').filter(
-            has_text=re.compile('^\\s*' + re.escape(name)))
-        self._expect(item, f'the list tab {name}')
-        if click:
-            item.locator('a').click()
-            self._wait_until(lambda: 'active' in (
-                    item.get_attribute('class') or ''),
-                f'the list tab {name} active')
-        return item
-
-    def wait_pager(self, tab, count):
-        "Wait until the tab's counter says the list holds COUNT records"
-        badge = tab.locator('.navbar-text .badge').first
-        self._wait_until(lambda: (badge.get_attribute('title') or ''
-                ).endswith(f'/{count}'),
-            f'{count} records in the list')
-
-    @staticmethod
-    def list_table(tab):
-        return tab.locator('.content-box table.tree').first
-
-    @staticmethod
-    def headers(table):
-        "The list's column headers (shown ones)"
-        return [t.strip() for t in table.locator(
-                ':scope > thead > tr > th').filter(visible=True)
-            .all_inner_texts() if t.strip()]
-
-    @staticmethod
-    def cell_texts(table, header):
-        "The texts of the column HEADER of the sao list TABLE (None if none)"
-        return table.evaluate(COLUMN, header)
-
-    def wait_cells(self, table, header, what):
-        "The texts of the column HEADER once the list shows rows"
-        self._wait_until(lambda: self.cell_texts(table, header), what)
-        return self.cell_texts(table, header)
-
-    def all_cells(self, table, header):
-        """The texts of the column HEADER once every row is shown (sao shows
-        lists by pages; a row 'more' shows the next)"""
-        for _ in range(MORE_ROWS):
-            more = table.locator('tbody > tr.more-row').filter(visible=True)
-            if not more.count():
-                break
-            more.first.click()
-            self.page.wait_for_timeout(200)
-        return self.cell_texts(table, header) or []
-
-    @staticmethod
-    def row_cells(table, row):
-        "{header: text} of the list's ROW"
-        return row.evaluate('''(tr, table) => {
-            const result = {};
-            for (const th of table.querySelectorAll(
-                    ':scope > thead > tr > th')) {
-                const td = Array.from(tr.children).find(
-                    td => td.getAttribute('headers') == th.id);
-                if (td && th.textContent.trim()) {
-                    result[th.textContent.trim()] = td.textContent.trim();
-                }
-            }
-            return result;
-        }''', table.element_handle())
-
-    def open_row(self, row, text):
-        """Open the record of the list's ROW from its cell that shows TEXT (a
-        plain cell: many-to-one cells are links that open other tabs)"""
-        cell = row.locator('td').filter(has_text=text).first
-        # Select the row first: sao puts the list's state in the URL on
-        # selection, and a hash change it handles after the form has
-        # replaced the list opens the list again in a second tab
-        cell.click()
-        self.page.wait_for_function(URL_SETTLED)
-        self.page.wait_for_timeout(300)
-        cell.dblclick()
-
-    def choose(self, form, name, text):
-        """Set the many-to-one NAME of FORM to the record named TEXT as a
-        person does: type the name, leave the field and pick the record in
-        the search dialog when sao opens one"""
-        page = self.page
-        entry = form.locator(f'input[name={name}]')
-        entry.fill(text)
-        entry.press('Tab')
-        dialog = page.locator('.modal-dialog').filter(visible=True).filter(
-            has=page.locator('table.tree'))
-        self._wait_until(lambda: dialog.count()
-            or entry.input_value() == text, f'{text} found for {name}')
-        if dialog.count():
-            row = dialog.locator('table.tree > tbody > tr').filter(
-                has=page.get_by_text(text, exact=True))
-            self._wait_until(lambda: row.count() == 1,
-                f'{text} alone in the search dialog')
-            row.locator('td.selection-state input').click()
-            dialog.locator('.modal-footer .btn-primary').click()
-            dialog.wait_for(state='hidden')
-        self._wait_until(lambda: entry.input_value() == text,
-            f'{text} in the field {name}')
-
-    @staticmethod
-    def selected(form, names):
-        "{name: text shown} of the selection widgets NAMES of FORM"
-        return {n: form.locator(f'select[name={n}]').evaluate(SELECTED)
-            for n in names}
-
-    @staticmethod
-    def values(form):
-        "The values shown by the form's entries"
-        return form.locator('input, textarea').evaluate_all(
-            'elements => elements.map(e => e.value)')
-
-    def page_errors(self):
-        return [m for m in self.console if m.startswith('pageerror')]
-
-    def _wait_until(self, condition, what, timeout=STEP_TIMEOUT / 1000):
-        """Wait until CONDITION; fail at once when sao shows an error dialog
-        or raises an uncaught error (a page that will never come)"""
-        deadline = time.monotonic() + timeout
-        errors = self.page.locator('.error-dialog, .message-dialog').filter(
-            visible=True)
-        while not condition():
-            if self.page_errors():
-                self.fail(f'the web client failed while waiting for {what}: '
-                    + ' / '.join(self.page_errors()))
-            if errors.count():
-                self.fail(f'sao shows an error instead of {what}: '
-                    + ' / '.join(errors.all_inner_texts()).strip())
-            if time.monotonic() > deadline:
-                self.fail(f'waited {timeout:.0f} s in vain for {what}')
-            self.page.wait_for_timeout(250)
 
 
 if __name__ == '__main__':

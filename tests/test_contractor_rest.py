@@ -18,70 +18,30 @@ import datetime as dt
 import json
 import secrets
 import unittest
-import urllib.error
 import urllib.request
 
 from tests import support
+from trytond.modules.social_assistance.tests.tools import make_id_number
 
-# Bound of each HTTP request, in seconds
-REQUEST_TIMEOUT = 60
-CONTRACTOR_GROUP = 'care_procurement.group_contractor'
 LOGIN = 'contractor_a'
 # Asia/Shanghai is eight hours ahead of UTC, in which Tryton keeps times
 SHANGHAI = dt.timedelta(hours=8)
 
 # Run by CareDatabase.python() as admin: the two contractors, their
 # contracts, persons, assignments and an accepted visit each; the ids
-SETUP = r'''
-import datetime as dt
-from decimal import Decimal
-from stdnum.cn import uscc
-
-Party = pool.get('party.party')
-Division = pool.get('social_assistance.division')
-Person = pool.get('social_assistance.person')
-Service = pool.get('care.service')
-Contract = pool.get('care.contract')
-Assignment = pool.get('care.contract.assignment')
+SETUP = support.TWO_CONTRACTORS + r'''
 Visit = pool.get('care.visit')
-User = pool.get('res.user')
 
-admin, = User.search([('login', '=', 'admin')])
-county, = Division.search([('level', '=', 'county')])
-town, = Division.create([{'name': '燕店镇', 'level': 'town',
-            'parent': county.id, 'code': '371522101000'}])
-village, = Division.create([{'name': '燕店村', 'level': 'village',
-            'parent': town.id, 'code': '371522101001'}])
 services = {s.code: s for s in Service.search([
             ('code', 'in', ['HC-MEAL', 'HC-CLEAN'])])}
-
-
-def code(sequence):
-    first = f'91371522MA3C{sequence:05d}'
-    return first + uscc.calc_check_digit(first)
-
-
-contractors = Party.create([{'name': name,
-            'identifiers': [('create', [{'type': 'cn_vat',
-                            'code': code(sequence)}])]}
-        for sequence, name in [(1, '甲居家养老服务中心'),
-            (2, '乙养老服务有限公司')]])
 persons = Person.create([{'name': name, 'id_number': number,
             'division': village.id, 'support_mode': 'scattered',
             'start_date': dt.date(2020, 1, 1),
             'latitude': latitude, 'longitude': 115.67}
         for name, number, latitude in params['persons']])
-contracts = Contract.create([{
-            'company': admin.company.id,
-            'contractor': c.id,
-            'kind': 'home_care',
-            'start_date': dt.date(2025, 1, 1),
-            'end_date': dt.date(2025, 12, 31),
-            'amount': Decimal(50000),
-            'penalty_per_failed_check': Decimal(0),
-            'lines': [('create', [{'service': services[s].id,
-                            'unit_price': Decimal(15)} for s in codes])],
-            } for c, codes in zip(contractors,
+contracts = Contract.create([
+        home_care(c, 50000, [(services[s], 15) for s in codes])
+        for c, codes in zip(contractors,
             [['HC-MEAL', 'HC-CLEAN'], ['HC-MEAL']])])
 Contract.run(contracts)
 Assignment.create([{'contract': c.id, 'person': p.id,
@@ -106,13 +66,6 @@ result = {
         }
     for side, contractor, contract, person, visit in zip(
         'ab', contractors, contracts, persons, visits)}
-'''
-
-LINK = r'''
-User = pool.get('res.user')
-user, = User.search([('login', '=', params['login'])])
-User.write([user], {'care_contractor': params['contractor']})
-result = user.care_contractor.id
 '''
 
 # The administrator gives the user a key for the REST API
@@ -141,13 +94,6 @@ result = {str(v.id): {
 '''
 
 
-def id_number(county, birth, sequence):
-    "A valid GB 11643 identity number (ISO 7064 MOD 11-2 check character)"
-    first = f'{county}{birth}{sequence}'
-    total = sum(int(d) * pow(2, 17 - i, 11) for i, d in enumerate(first))
-    return first + '10X98765432'[total % 11]
-
-
 def at(text):
     """The Tryton JSON of Asia/Shanghai wall time 'YYYY-MM-DD HH:MM', in
     UTC as Tryton keeps datetimes"""
@@ -157,16 +103,8 @@ def at(text):
         'second': 0, 'microsecond': 0}
 
 
-class RESTAnswer:
+class RESTAnswer(support.HTTPAnswer):
     "The HTTP status and the decoded JSON body of a REST call"
-
-    def __init__(self, status, body):
-        self.status = status
-        self.body = body
-        try:
-            self.data = json.loads(body) if body else None
-        except ValueError:
-            self.data = None
 
     @property
     def message(self):
@@ -174,36 +112,24 @@ class RESTAnswer:
         return self.data.get('message') if isinstance(self.data, dict) \
             else None
 
-    def __repr__(self):
-        return f'<RESTAnswer {self.status} {self.body[:500]!r}>'
 
-
-class ContractorRESTTestCase(unittest.TestCase):
+class ContractorRESTTestCase(support.CareServerMixin, unittest.TestCase):
     "Contractor A's app over the REST API, against B's visit"
+
+    artifacts = 'contractor-rest'
 
     @classmethod
     def setUpClass(cls):
-        cls.backend = support.backend()
-        cls.database = support.CareDatabase(prefix='carerest')
-        cls.addClassCleanup(cls.database.drop)
-        cls.database.create()
+        cls.create_database(prefix='carerest')
         cls.ids = cls.database.python(SETUP, persons=[
-                ['张桂兰', id_number('371522', '19400312', '102'), 36.24],
-                ['李德福', id_number('371522', '19380521', '215'), 36.25]])
-        cls.user_id = cls.database.create_user(LOGIN,
-            'Contractor-' + secrets.token_hex(8), [CONTRACTOR_GROUP],
+                ['张桂兰', make_id_number('19400312', '102'), 36.24],
+                ['李德福', make_id_number('19380521', '215'), 36.25]])
+        cls.user_id = cls.database.create_contractor_user(LOGIN,
+            'Contractor-' + secrets.token_hex(8), cls.ids['a']['contractor'],
             name='甲服务机构接口')
-        linked = cls.database.python(LINK, login=LOGIN,
-            contractor=cls.ids['a']['contractor'])
-        if linked != cls.ids['a']['contractor']:
-            raise support.CareError(f'{LOGIN} not linked to A: {linked}')
         cls.key = cls.database.python(APPLICATION, login=LOGIN)
 
-        cls.server = support.CareServer(cls.database, support.free_port(),
-            support.artifact_path(
-                f'contractor-rest-server-{cls.backend}.log'))
-        cls.addClassCleanup(cls.server.stop)
-        cls.server.start()
+        cls.start_server()
         cls.url = f'{cls.server.url}{cls.database.name}/rest/model/'
 
     # -- REST -----------------------------------------------------------------
@@ -223,14 +149,7 @@ class ContractorRESTTestCase(unittest.TestCase):
         if key:
             token = cls.key if key is True else key
             request.add_header('Authorization', f'Bearer {token}')
-        try:
-            with urllib.request.urlopen(request,
-                    timeout=REQUEST_TIMEOUT) as response:
-                return RESTAnswer(response.status,
-                    response.read().decode('utf-8', 'replace'))
-        except urllib.error.HTTPError as error:
-            return RESTAnswer(error.code,
-                error.read().decode('utf-8', 'replace'))
+        return support.send(request, RESTAnswer)
 
     def visit(self, external_id, start, end, **values):
         "The JSON body of A's app logging a meal for 张桂兰"

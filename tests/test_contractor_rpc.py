@@ -16,68 +16,27 @@ import base64
 import json
 import secrets
 import unittest
-import urllib.error
 import urllib.request
 
 from tests import support
+from trytond.modules.social_assistance.tests.tools import make_id_number
 
-# Bound of each HTTP request, in seconds
-REQUEST_TIMEOUT = 60
-CONTRACTOR_GROUP = 'care_procurement.group_contractor'
 LOGIN = 'contractor_a'
 
 # Run by CareDatabase.python() as admin: the two contractors, their
-# contracts, persons and assignments; the ids as the result
-SETUP = r'''
-import datetime as dt
-from decimal import Decimal
-from stdnum.cn import uscc
-
-Party = pool.get('party.party')
-Division = pool.get('social_assistance.division')
-Person = pool.get('social_assistance.person')
+# contracts, persons, guardians and assignments; the ids as the result
+SETUP = support.TWO_CONTRACTORS + r'''
 Guardian = pool.get('social_assistance.guardian')
-Service = pool.get('care.service')
-Contract = pool.get('care.contract')
-Assignment = pool.get('care.contract.assignment')
-User = pool.get('res.user')
 
-admin, = User.search([('login', '=', 'admin')])
-county, = Division.search([('level', '=', 'county')])
-town, = Division.create([{'name': '燕店镇', 'level': 'town',
-            'parent': county.id, 'code': '371522101000'}])
-village, = Division.create([{'name': '燕店村', 'level': 'village',
-            'parent': town.id, 'code': '371522101001'}])
 services = Service.search([('code', 'in', ['HC-MEAL', 'HC-CLEAN'])])
-
-
-def code(sequence):
-    first = f'91371522MA3C{sequence:05d}'
-    return first + uscc.calc_check_digit(first)
-
-
-contractors = Party.create([{'name': name,
-            'identifiers': [('create', [{'type': 'cn_vat',
-                            'code': code(sequence)}])]}
-        for sequence, name in [(1, '甲居家养老服务中心'),
-            (2, '乙养老服务有限公司')]])
 persons = Person.create([{'name': name, 'id_number': number,
             'division': village.id, 'support_mode': 'scattered',
             'start_date': dt.date(2020, 1, 1)}
         for name, number in params['persons']])
 guardians = Guardian.create([{'person': p.id, 'name': '监护人',
             'start_date': dt.date(2020, 1, 1)} for p in persons])
-contracts = Contract.create([{
-            'company': admin.company.id,
-            'contractor': c.id,
-            'kind': 'home_care',
-            'start_date': dt.date(2025, 1, 1),
-            'end_date': dt.date(2025, 12, 31),
-            'amount': Decimal(amount),
-            'penalty_per_failed_check': Decimal(0),
-            'lines': [('create', [{'service': s.id,
-                            'unit_price': Decimal(45)} for s in services])],
-            } for c, amount in zip(contractors, ['50000', '43210.98'])])
+contracts = Contract.create([home_care(c, amount, [(s, 45) for s in services])
+        for c, amount in zip(contractors, ['50000', '43210.98'])])
 Contract.run(contracts)
 assignments = Assignment.create([{'contract': c.id, 'person': p.id,
             'start_date': dt.date(2025, 1, 1),
@@ -97,13 +56,6 @@ result = {
         'ab', contractors, contracts, assignments, persons, guardians)}
 '''
 
-LINK = r'''
-User = pool.get('res.user')
-user, = User.search([('login', '=', params['login'])])
-User.write([user], {'care_contractor': params['contractor']})
-result = user.care_contractor.id
-'''
-
 # What B's records are after the attempts, read as admin
 STATE = r'''
 Contract = pool.get('care.contract')
@@ -120,28 +72,13 @@ result = {
 '''
 
 
-def id_number(county, birth, sequence):
-    "A valid GB 11643 identity number (ISO 7064 MOD 11-2 check character)"
-    first = f'{county}{birth}{sequence}'
-    total = sum(int(d) * pow(2, 17 - i, 11) for i, d in enumerate(first))
-    return first + '10X98765432'[total % 11]
-
-
 def decimal(value):
     "A Decimal as trytond's JSON-RPC encodes it"
     return {'__class__': 'Decimal', 'decimal': str(value)}
 
 
-class RPCAnswer:
+class RPCAnswer(support.HTTPAnswer):
     "The HTTP status and the JSON-RPC answer (result or error) of a call"
-
-    def __init__(self, status, body):
-        self.status = status
-        self.body = body
-        try:
-            self.data = json.loads(body)
-        except ValueError:
-            self.data = None
 
     @property
     def error(self):
@@ -155,37 +92,26 @@ class RPCAnswer:
     def result(self):
         return self.data.get('result') if isinstance(self.data, dict) else None
 
-    def __repr__(self):
-        return f'<RPCAnswer {self.status} {self.body[:500]!r}>'
 
-
-class ContractorRPCTestCase(unittest.TestCase):
+class ContractorRPCTestCase(support.CareServerMixin, unittest.TestCase):
     "Contractor A over JSON-RPC against B's records"
+
+    artifacts = 'contractor-rpc'
 
     @classmethod
     def setUpClass(cls):
-        cls.backend = support.backend()
-        cls.database = support.CareDatabase(prefix='carerpc')
-        cls.addClassCleanup(cls.database.drop)
-        cls.database.create()
+        cls.create_database(prefix='carerpc')
         cls.numbers = {
-            'a': id_number('371522', '19400312', '102'),
-            'b': id_number('371522', '19380521', '215'),
+            'a': make_id_number('19400312', '102'),
+            'b': make_id_number('19380521', '215'),
             }
         cls.ids = cls.database.python(SETUP, persons=[
                 ['张桂兰', cls.numbers['a']], ['李德福', cls.numbers['b']]])
         cls.password = 'Contractor-' + secrets.token_hex(8)
-        cls.user_id = cls.database.create_user(LOGIN, cls.password,
-            [CONTRACTOR_GROUP], name='甲服务机构操作员')
-        linked = cls.database.python(LINK, login=LOGIN,
-            contractor=cls.ids['a']['contractor'])
-        if linked != cls.ids['a']['contractor']:
-            raise support.CareError(f'{LOGIN} not linked to A: {linked}')
+        cls.user_id = cls.database.create_contractor_user(LOGIN,
+            cls.password, cls.ids['a']['contractor'], name='甲服务机构操作员')
 
-        cls.server = support.CareServer(cls.database, support.free_port(),
-            support.artifact_path(f'contractor-rpc-server-{cls.backend}.log'))
-        cls.addClassCleanup(cls.server.stop)
-        cls.server.start()
+        cls.start_server()
         cls.url = f'{cls.server.url}{cls.database.name}/rpc/'
         cls.session = cls.login(LOGIN, cls.password)
         cls.context = cls.call_ok('model.res.user.get_preferences', True, {})
@@ -204,14 +130,7 @@ class ContractorRPCTestCase(unittest.TestCase):
             credentials = f'{LOGIN}:{user_id}:{token}'.encode()
             request.add_header('Authorization',
                 'Session ' + base64.b64encode(credentials).decode())
-        try:
-            with urllib.request.urlopen(request,
-                    timeout=REQUEST_TIMEOUT) as response:
-                return RPCAnswer(response.status,
-                    response.read().decode('utf-8', 'replace'))
-        except urllib.error.HTTPError as error:
-            return RPCAnswer(error.code,
-                error.read().decode('utf-8', 'replace'))
+        return support.send(request, RPCAnswer)
 
     @classmethod
     def login(cls, login, password):
@@ -357,8 +276,8 @@ class ContractorRPCTestCase(unittest.TestCase):
         self.assertEqual([r['id'] for r in rows],
             [self.ids['a']['care.contract']])
         # set_preferences writes context fields without access checks
-        self.addCleanup(self.database.python, LINK, login=LOGIN,
-            contractor=self.ids['a']['contractor'])
+        self.addCleanup(self.database.link_contractor, LOGIN,
+            self.ids['a']['contractor'])
         self.call('model.res.user.set_preferences',
             {'care_contractor': b['contractor']}, self.context)
         context = self.call_ok('model.res.user.get_preferences', True, {})
