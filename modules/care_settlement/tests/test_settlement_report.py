@@ -5,9 +5,7 @@ service, the totals with the net in capitals, who confirmed and approved,
 and the persons whose care plan was not delivered in full; identity numbers
 masked outside the registry; printed by who may read the settlement."""
 import datetime as dt
-import io
 import unittest
-import zipfile
 from decimal import Decimal
 from types import SimpleNamespace
 from xml.etree import ElementTree
@@ -15,7 +13,7 @@ from xml.etree import ElementTree
 from trytond.model.exceptions import AccessError
 from trytond.modules.care_settlement.capital import capital_amount
 from trytond.modules.care_visit.tests.tools import (
-    create_visits, create_world)
+    ReportTestMixin, create_visits, create_world, masked)
 from trytond.modules.social_assistance.tests.tools import make_id_number
 from trytond.pool import Pool
 from trytond.tests.test_tryton import (
@@ -25,14 +23,6 @@ from trytond.transaction import Transaction
 MONTH = '2025-03'
 REPORT = 'care.settlement'
 TABLE = '{urn:oasis:names:tc:opendocument:xmlns:table:1.0}'
-
-
-def content(report):
-    "The content.xml of the ODT an execute of a report returned"
-    extension, data, _, _ = report
-    assert extension == 'odt', extension
-    with zipfile.ZipFile(io.BytesIO(data)) as odt:
-        return odt.read('content.xml').decode('utf-8')
 
 
 def tables(xml):
@@ -49,12 +39,7 @@ def tables(xml):
     return result
 
 
-def masked(number):
-    "An identity number as users outside the registry see it"
-    return number[:6] + '*' * 8 + number[-4:]
-
-
-class SettlementReportTestCase(unittest.TestCase):
+class SettlementReportTestCase(ReportTestMixin, unittest.TestCase):
     "The monthly settlement report"
 
     @classmethod
@@ -155,42 +140,6 @@ class SettlementReportTestCase(unittest.TestCase):
             numbers={p.name: p.id_number
                 for p in [zhang, li, wang, zhao, later]})
 
-    def labels(self, model, name):
-        "The Chinese labels of a selection field"
-        Model = Pool().get(model)
-        with Transaction().set_context(language='zh_CN'):
-            return dict(Model.fields_get([name])[name]['selection'])
-
-    def execute(self, ids, **context):
-        "The content of the report printed in Chinese"
-        Report = Pool().get(REPORT, type='report')
-        with Transaction().set_context(context, language='zh_CN'):
-            return content(Report.execute(ids, {}))
-
-    def create_user(self, login, groups, contractor=None):
-        "A user of the bureau's company in the groups (module, id)"
-        pool = Pool()
-        User = pool.get('res.user')
-        ModelData = pool.get('ir.model.data')
-        Company = pool.get('company.company')
-        company, = Company.search([])
-        user, = User.create([{
-                    'login': login, 'name': login,
-                    'groups': [('add', [
-                                ModelData.get_id(*g) for g in groups])],
-                    'care_contractor': contractor.id if contractor else None,
-                    'companies': [('add', [company.id])],
-                    'company': company.id,
-                    }])
-        return user.id
-
-    def execute_as(self, user, ids):
-        "The content of the report printed by the user, access checked"
-        User = Pool().get('res.user')
-        with Transaction().set_user(user):
-            context = User.get_preferences(context_only=True)
-            return self.execute(ids, _check_access=True, **context)
-
     @with_transaction()
     def test_settlement(self):
         """The particulars, a row per person and service, the amounts in
@@ -200,7 +149,7 @@ class SettlementReportTestCase(unittest.TestCase):
         self.assertEqual((settlement.gross, settlement.deductions,
                 settlement.net), (Decimal('1022.75'), Decimal('200.00'),
                 Decimal('822.75')))
-        xml = self.execute([settlement.id])
+        xml = self.execute(REPORT, [settlement.id])
         document = tables(xml)
         units = self.labels('care.service', 'unit')
         visit, hour = units['visit'], units['hour']
@@ -267,7 +216,7 @@ class SettlementReportTestCase(unittest.TestCase):
         """Printed with another: a settlement without lines pays 零元整 and
         lists its planned person as under-served"""
         data = self.build()
-        xml = self.execute([data.settlement.id, data.empty.id])
+        xml = self.execute(REPORT, [data.settlement.id, data.empty.id])
         document = tables(xml)
         self.assertEqual(xml.count('月度结算单'), 2)
         self.assertIn(['本月无结算明细'], document['Lines'])
@@ -293,7 +242,7 @@ class SettlementReportTestCase(unittest.TestCase):
                     ('assignment.contract', '=', data.world.contracts[0].id),
                     ('assignment.person.name', 'in', ['李长海', '王秀英']),
                     ]))
-        document = tables(self.execute([data.settlement.id]))
+        document = tables(self.execute(REPORT, [data.settlement.id]))
         self.assertEqual(document['Plans'][1:],
             [['本月服务对象的照料计划均已足额完成']])
 
@@ -313,7 +262,7 @@ class SettlementReportTestCase(unittest.TestCase):
         user = self.create_user('contractor',
             [('care_procurement', 'group_contractor')],
             contractor=data.world.contractors[0])
-        xml = self.execute_as(user, [data.settlement.id])
+        xml = self.execute_as(user, REPORT, [data.settlement.id])
         document = tables(xml)
         self.assertIn('甲居家养老服务中心', xml)
         self.assertIn(capital_amount(Decimal('822.75')), xml)
@@ -327,7 +276,7 @@ class SettlementReportTestCase(unittest.TestCase):
                 ['王秀英', masked(data.numbers['王秀英'])],
                 ])
         with self.assertRaises(AccessError):
-            self.execute_as(user, [data.empty.id])
+            self.execute_as(user, REPORT, [data.empty.id])
 
     @with_transaction()
     def test_readers(self):
@@ -338,11 +287,11 @@ class SettlementReportTestCase(unittest.TestCase):
                 ('care_visit', 'group_supervision')]:
             user = self.create_user(group[1], [group])
             with self.subTest(group=group):
-                xml = self.execute_as(user, [data.settlement.id])
+                xml = self.execute_as(user, REPORT, [data.settlement.id])
                 self.assertIn('822.75', xml)
                 self.assertIn(masked(data.numbers['张桂兰']), xml)
                 self.assertNotIn(data.numbers['张桂兰'], xml)
         user = self.create_user('registry',
             [('social_assistance', 'group_registry')])
         with self.assertRaises(AccessError):
-            self.execute_as(user, [data.settlement.id])
+            self.execute_as(user, REPORT, [data.settlement.id])

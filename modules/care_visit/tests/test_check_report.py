@@ -4,37 +4,21 @@
 (整改通知书): what the inspector found, in Asia/Shanghai time, and what the
 contractor must do by when, identity numbers masked outside the registry."""
 import datetime as dt
-import io
 import unittest
-import zipfile
 from types import SimpleNamespace
 
 from trytond.model.exceptions import AccessError
 from trytond.pool import Pool
 from trytond.tests.test_tryton import (
     activate_module, drop_db, with_transaction)
-from trytond.transaction import Transaction
 
-from .tools import create_visits, create_world
+from .tools import ReportTestMixin, create_visits, create_world, masked
 
 CHECK = 'care.check'
 NOTICE = 'care.rectification.notice'
 
 
-def content(report):
-    "The content.xml of the ODT an execute of a report returned"
-    extension, data, _, _ = report
-    assert extension == 'odt', extension
-    with zipfile.ZipFile(io.BytesIO(data)) as odt:
-        return odt.read('content.xml').decode('utf-8')
-
-
-def masked(number):
-    "An identity number as users outside the registry see it"
-    return number[:6] + '*' * 8 + number[-4:]
-
-
-class CheckReportTestCase(unittest.TestCase):
+class CheckReportTestCase(ReportTestMixin, unittest.TestCase):
     "The spot-check record and the rectification notice"
 
     @classmethod
@@ -95,42 +79,6 @@ class CheckReportTestCase(unittest.TestCase):
             rectification=rectification,
             contractor=world.contractors[0].name,
             number=world.persons[0].id_number)
-
-    def labels(self, model, name):
-        "The Chinese labels of a selection field"
-        Model = Pool().get(model)
-        with Transaction().set_context(language='zh_CN'):
-            return dict(Model.fields_get([name])[name]['selection'])
-
-    def execute(self, report, ids, **context):
-        "The content of the report printed in Chinese"
-        Report = Pool().get(report, type='report')
-        with Transaction().set_context(context, language='zh_CN'):
-            return content(Report.execute(ids, {}))
-
-    def create_user(self, login, groups, contractor=None):
-        "A user of the bureau's company in the groups (module, id)"
-        pool = Pool()
-        User = pool.get('res.user')
-        ModelData = pool.get('ir.model.data')
-        Company = pool.get('company.company')
-        company, = Company.search([])
-        user, = User.create([{
-                    'login': login, 'name': login,
-                    'groups': [('add', [
-                                ModelData.get_id(*g) for g in groups])],
-                    'care_contractor': contractor.id if contractor else None,
-                    'companies': [('add', [company.id])],
-                    'company': company.id,
-                    }])
-        return user.id
-
-    def execute_as(self, user, report, ids):
-        "The content of the report printed by the user, access checked"
-        User = Pool().get('res.user')
-        with Transaction().set_user(user):
-            context = User.get_preferences(context_only=True)
-            return self.execute(report, ids, _check_access=True, **context)
 
     @with_transaction()
     def test_check_record(self):

@@ -118,3 +118,58 @@ def create_visits(world, *visits):
     Visit = Pool().get('care.visit')
     return Visit.create([visit_values(world, e, s, f, **o)
             for e, s, f, o in visits])
+
+
+def odt_content(report):
+    "The content.xml of the ODT an execute of a report returned"
+    import io
+    import zipfile
+    extension, data, _, _ = report
+    assert extension == 'odt', extension
+    with zipfile.ZipFile(io.BytesIO(data)) as odt:
+        return odt.read('content.xml').decode('utf-8')
+
+
+def masked(number):
+    "An identity number as users outside the registry see it"
+    return number[:6] + '*' * 8 + number[-4:]
+
+
+class ReportTestMixin:
+    "Printing the module's reports in Chinese, as a user or as admin"
+
+    def labels(self, model, name):
+        "The Chinese labels of a selection field"
+        Model = Pool().get(model)
+        with Transaction().set_context(language='zh_CN'):
+            return dict(Model.fields_get([name])[name]['selection'])
+
+    def execute(self, report, ids, **context):
+        "The content of the report printed in Chinese"
+        Report = Pool().get(report, type='report')
+        with Transaction().set_context(context, language='zh_CN'):
+            return odt_content(Report.execute(ids, {}))
+
+    def create_user(self, login, groups, contractor=None):
+        "A user of the bureau's company in the groups (module, id)"
+        pool = Pool()
+        User = pool.get('res.user')
+        ModelData = pool.get('ir.model.data')
+        Company = pool.get('company.company')
+        company, = Company.search([])
+        user, = User.create([{
+                    'login': login, 'name': login,
+                    'groups': [('add', [
+                                ModelData.get_id(*g) for g in groups])],
+                    'care_contractor': contractor.id if contractor else None,
+                    'companies': [('add', [company.id])],
+                    'company': company.id,
+                    }])
+        return user.id
+
+    def execute_as(self, user, report, ids):
+        "The content of the report printed by the user, access checked"
+        User = Pool().get('res.user')
+        with Transaction().set_user(user):
+            context = User.get_preferences(context_only=True)
+            return self.execute(report, ids, _check_access=True, **context)
