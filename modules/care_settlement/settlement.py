@@ -1,11 +1,14 @@
 # This file is part of 莘情照护.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
+import datetime as dt
+
 from trytond.i18n import gettext
 from trytond.model import (
     Index, ModelSQL, ModelView, Unique, Workflow, fields)
 from trytond.model.exceptions import AccessError, ValidationError
 from trytond.modules.care_procurement.procurement import MONEY
-from trytond.modules.care_procurement.service_list import check_month
+from trytond.modules.care_procurement.service_list import (
+    check_month, month_bounds)
 from trytond.modules.social_assistance.sql_tools import insert_many
 from trytond.pool import Pool
 from trytond.pyson import Eval
@@ -153,8 +156,6 @@ class Settlement(Workflow, ModelSQL, ModelView):
         Return (settlements computed, settlements unchanged)."""
         pool = Pool()
         Contract = pool.get('care.contract')
-        from trytond.modules.care_procurement.service_list import (
-            month_bounds)
         check_month(month)
         first, last = month_bounds(month)
         if contracts is None:
@@ -390,7 +391,6 @@ class SettleStart(ModelView):
 
     @staticmethod
     def default_month():
-        import datetime as dt
         today = Pool().get('ir.date').today()
         return (today.replace(day=1) - dt.timedelta(days=1)).strftime('%Y-%m')
 

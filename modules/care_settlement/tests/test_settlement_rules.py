@@ -19,6 +19,14 @@ from trytond.transaction import Transaction
 MONTH = '2025-03'
 
 
+def twenty_meals(world):
+    "Meals from the 3rd to the 22nd of March for the first person: 300.00"
+    create_visits(world, *[
+            (f'm{day}', f'2025-03-{day:02d} 09:00',
+                f'2025-03-{day:02d} 09:40', {})
+            for day in range(3, 23)])
+
+
 def lines_of(settlement):
     "{(person name, service code): (quantity, amount, visits)}"
     return {(l.person.name, l.service.code): (l.quantity, l.amount, l.visits)
@@ -170,10 +178,7 @@ class SettlementRulesTestCase(unittest.TestCase):
         Settlement = pool.get('care.settlement')
         Line = pool.get('care.settlement.line')
         world = create_world()
-        create_visits(world, *[
-                (f'm{day}', f'2025-03-{day:02d} 09:00',
-                    f'2025-03-{day:02d} 09:40', {})
-                for day in range(3, 23)])
+        twenty_meals(world)
         computed, unchanged = self.settle()
         self.assertEqual((len(computed), len(unchanged)), (2, 0))
         settlement = self.the_settlement(world)
@@ -199,6 +204,21 @@ class SettlementRulesTestCase(unittest.TestCase):
             (Decimal('300.00'), Decimal('400.00'), Decimal(0), 2))
         self.assertEqual(Settlement.search_count([]), 2)
 
+    def first_approved(self, world):
+        """Twenty meals settled, confirmed and approved once, with a second
+        approval needed above 100.00"""
+        pool = Pool()
+        Settlement = pool.get('care.settlement')
+        Configuration = pool.get('care.configuration')
+        Configuration.write([Configuration(1)],
+            {'second_approval_amount': Decimal(100)})
+        twenty_meals(world)
+        self.settle(world.contracts[0])
+        settlement = self.the_settlement(world)
+        Settlement.confirm([settlement])
+        Settlement.approve([settlement])
+        return settlement
+
     def employee(self, world):
         pool = Pool()
         Party = pool.get('party.party')
@@ -214,21 +234,11 @@ class SettlementRulesTestCase(unittest.TestCase):
         the visits stay as settled; a cancellation thaws them"""
         pool = Pool()
         Settlement = pool.get('care.settlement')
-        Configuration = pool.get('care.configuration')
         Person = pool.get('social_assistance.person')
         Visit = pool.get('care.visit')
         User = pool.get('res.user')
         world = create_world()
-        Configuration.write([Configuration(1)],
-            {'second_approval_amount': Decimal(100)})
-        create_visits(world, *[
-                (f'm{day}', f'2025-03-{day:02d} 09:00',
-                    f'2025-03-{day:02d} 09:40', {})
-                for day in range(3, 23)])
-        self.settle(world.contracts[0])
-        settlement = self.the_settlement(world)
-        Settlement.confirm([settlement])
-        Settlement.approve([settlement])
+        settlement = self.first_approved(world)
         settlement = Settlement(settlement.id)
         # 300.00 is above 100: a second approver is needed
         self.assertEqual(settlement.state, 'confirmed')
@@ -267,18 +277,8 @@ class SettlementRulesTestCase(unittest.TestCase):
         the new amount is confirmed and approved twice again"""
         pool = Pool()
         Settlement = pool.get('care.settlement')
-        Configuration = pool.get('care.configuration')
         world = create_world()
-        Configuration.write([Configuration(1)],
-            {'second_approval_amount': Decimal(100)})
-        create_visits(world, *[
-                (f'm{day}', f'2025-03-{day:02d} 09:00',
-                    f'2025-03-{day:02d} 09:40', {})
-                for day in range(3, 23)])
-        self.settle(world.contracts[0])
-        settlement = self.the_settlement(world)
-        Settlement.confirm([settlement])
-        Settlement.approve([settlement])
+        settlement = self.first_approved(world)
         self.assertTrue(Settlement(settlement.id).approved_by)
 
         create_visits(world,
