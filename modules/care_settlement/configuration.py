@@ -1,5 +1,7 @@
 # This file is part of 莘情照护.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
+from decimal import Decimal
+
 from trytond.model import fields
 from trytond.modules.care_procurement.procurement import MONEY
 from trytond.pool import PoolMeta
@@ -12,3 +14,28 @@ class Configuration(metaclass=PoolMeta):
         digits=MONEY,
         help="A settlement whose net exceeds this needs the approval of a "
         "second, different user; empty for never.")
+    budget_warning_ratio = fields.Numeric("Budget Warning at",
+        digits=(3, 2), required=True,
+        domain=[('budget_warning_ratio', '>', 0),
+            ('budget_warning_ratio', '<=', 1)],
+        help="An approval that brings the settled total of a contract, lot "
+        "or procurement above this share of its budget asks to go on.")
+    settlement_journal = fields.Many2One('account.journal',
+        "Invoice Journal", domain=[('type', '=', 'expense')],
+        help="The journal of the supplier invoices posted on approval.")
+    settlement_account = fields.Many2One('account.account',
+        "Expense Account", domain=[
+            ('type.expense', '=', True),
+            ('closed', '!=', True),
+            ],
+        help="The account charged with the settled care services.")
+    payment_journal = fields.Many2One('account.payment.journal',
+        "Payment Journal",
+        help="The journal of the payments to contractors.")
+    statement_journal = fields.Many2One('account.statement.journal',
+        "Bank Statement Journal",
+        help="The journal of the bank statements that confirm payments.")
+
+    @staticmethod
+    def default_budget_warning_ratio():
+        return Decimal('0.80')

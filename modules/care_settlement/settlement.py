@@ -19,6 +19,9 @@ from trytond.wizard import (
     Button, StateAction, StateTransition, StateView, Wizard)
 
 from . import settlement_compute
+from .budget import check_budgets
+from .payment import SettlementPaymentMixin, committed_amounts
+from .settlement_invoice import SettlementInvoiceMixin
 
 STATES = [
     ('draft', "Draft"),
@@ -34,7 +37,8 @@ OPEN_STATES = {'draft', 'computed', 'confirmed'}
 CHUNK = 1000
 
 
-class Settlement(Workflow, ModelSQL, ModelView):
+class Settlement(SettlementInvoiceMixin, SettlementPaymentMixin, Workflow,
+        ModelSQL, ModelView):
     "Monthly Settlement"
     __name__ = 'care.settlement'
     _history = True
@@ -90,6 +94,8 @@ class Settlement(Workflow, ModelSQL, ModelView):
             ('confirmed', 'approved'),
             ('approved', 'invoiced'),
             ('invoiced', 'paid'),
+            # nothing to pay
+            ('approved', 'paid'),
             ('draft', 'cancelled'),
             ('computed', 'cancelled'),
             ('confirmed', 'cancelled'),
@@ -118,6 +124,10 @@ class Settlement(Workflow, ModelSQL, ModelView):
                     },
                 'draft': {
                     'invisible': Eval('state') != 'cancelled',
+                    'depends': ['state'],
+                    },
+                'pay_button': {
+                    'invisible': Eval('state') != 'invoiced',
                     'depends': ['state'],
                     },
                 })
@@ -283,9 +293,13 @@ class Settlement(Workflow, ModelSQL, ModelView):
                         settlement=settlement.rec_name))
             else:
                 final.append(settlement)
+        check_budgets(final)
         if first:
             cls.write(first, {'approved_by': user})
         cls.do_approve(final)
+        nothing_to_pay = cls.create_invoices(final)
+        cls.invoiced([s for s in final if s not in nothing_to_pay])
+        cls.paid(nothing_to_pay)
 
     @classmethod
     @Workflow.transition('approved')
@@ -306,6 +320,22 @@ class Settlement(Workflow, ModelSQL, ModelView):
         Visit.freeze([(s.contract.id, s.month) for s in settlements])
 
     @classmethod
+    @Workflow.transition('invoiced')
+    def invoiced(cls, settlements):
+        pass
+
+    @classmethod
+    @Workflow.transition('paid')
+    def paid(cls, settlements):
+        pass
+
+    @classmethod
+    @ModelView.button
+    def pay_button(cls, settlements):
+        "Pay what the invoiced settlements still have to receive"
+        cls.pay(settlements)
+
+    @classmethod
     @ModelView.button_action('care_settlement.wizard_settlement_cancel')
     def cancel(cls, settlements):
         pass
@@ -313,8 +343,19 @@ class Settlement(Workflow, ModelSQL, ModelView):
     @classmethod
     @Workflow.transition('cancelled')
     def do_cancel(cls, settlements, reason):
-        "Cancel with a reason: the visits open to the rules again"
-        Visit = Pool().get('care.visit')
+        """Cancel with a reason before any payment: the invoice is
+        cancelled and the visits open to the rules again"""
+        pool = Pool()
+        Visit = pool.get('care.visit')
+        Invoice = pool.get('account.invoice')
+        committed = committed_amounts([s.id for s in settlements])
+        for settlement in settlements:
+            if committed[settlement.id]:
+                raise AccessError(gettext(
+                        'care_settlement.msg_settlement_cancel_paid',
+                        settlement=settlement.rec_name,
+                        amount=committed[settlement.id]))
+        Invoice.cancel([s.invoice for s in settlements if s.invoice])
         cls.write(settlements, {'cancel_reason': reason,
                 'approved_by': None, 'second_approved_by': None,
                 'confirmed_by': None})

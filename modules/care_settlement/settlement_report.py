@@ -41,6 +41,58 @@ def person_order(person):
         person.id)
 
 
+def shortfalls(contract_ids, month, delivered):
+    """[(contract, person, service, planned, delivered, start, end)] of the
+    persons assigned to the contracts in the month whose delivered quantity
+    of a service ({(contract, person, service): quantity}; none counts as 0)
+    is below the monthly quantity of their care plan, with the period of
+    their assignments within the month; several assignments of a person to
+    a contract in the month count the largest plan once.  Only services
+    delivered by visits (PLANNED_UNITS) are compared.  Reads no access
+    rule: the caller reads what the user may see."""
+    if not contract_ids:
+        return []
+    pool = Pool()
+    Assignment = pool.get('care.contract.assignment')
+    Plan = pool.get('care.contract.assignment.plan')
+    Service = pool.get('care.service')
+    assignment = Assignment.__table__()
+    plan = Plan.__table__()
+    service = Service.__table__()
+    cursor = Transaction().connection.cursor()
+    first, last = month_bounds(month)
+
+    # Kept apart from SQL aggregates: SQLite stores numerics as blobs, which
+    # MAX compares as bytes
+    cursor.execute(*plan.join(assignment,
+            condition=assignment.id == plan.assignment).join(service,
+            condition=service.id == plan.service).select(
+            assignment.contract, assignment.person, plan.service,
+            plan.quantity, assignment.start_date, assignment.end_date,
+            where=assignment.contract.in_(list(contract_ids))
+            & (assignment.start_date <= last)
+            & (Coalesce(assignment.end_date, FAR) >= first)
+            & service.unit.in_(PLANNED_UNITS)))
+    planned = {}
+    for contract, person, service_id, quantity, start, end in cursor:
+        quantity, start = as_decimal(quantity), _date(start)
+        end = _date(end) or FAR
+        key = contract, person, service_id
+        if key in planned:
+            other, other_start, other_end = planned[key]
+            quantity = max(quantity, other)
+            start, end = min(start, other_start), max(end, other_end)
+        planned[key] = quantity, start, end
+
+    short = []
+    for key, (quantity, start, end) in planned.items():
+        done = delivered.get(key, Decimal(0))
+        if done < quantity:
+            short.append((*key, quantity, done, max(start, first),
+                    min(end, last)))
+    return short
+
+
 class SettlementReport(CompanyReport):
     "The monthly settlement to be signed by the contractor and the bureaus"
     __name__ = 'care.settlement'
@@ -96,48 +148,17 @@ class SettlementReport(CompanyReport):
         plan (no line counts as 0), by person and service; several
         assignments in the month count the largest plan once"""
         pool = Pool()
-        Assignment = pool.get('care.contract.assignment')
-        Plan = pool.get('care.contract.assignment.plan')
         Service = pool.get('care.service')
         Person = pool.get('social_assistance.person')
-        assignment = Assignment.__table__()
-        plan = Plan.__table__()
-        service = Service.__table__()
-        cursor = Transaction().connection.cursor()
-        first, last = month_bounds(settlement.month)
-
+        contract = settlement.contract.id
         # The settlement was read with access checked: the plans of its
-        # contract are read in one query.  Kept apart from SQL aggregates:
-        # SQLite stores numerics as blobs, which MAX compares as bytes
-        cursor.execute(*plan.join(assignment,
-                condition=assignment.id == plan.assignment).join(service,
-                condition=service.id == plan.service).select(
-                assignment.person, plan.service, plan.quantity,
-                assignment.start_date, assignment.end_date,
-                where=(assignment.contract == settlement.contract.id)
-                & (assignment.start_date <= last)
-                & (Coalesce(assignment.end_date, FAR) >= first)
-                & service.unit.in_(PLANNED_UNITS)))
-        planned = {}
-        for person, service_id, quantity, start, end in cursor:
-            quantity, start = as_decimal(quantity), _date(start)
-            end = _date(end) or FAR
-            key = person, service_id
-            if key in planned:
-                other, other_start, other_end = planned[key]
-                quantity = max(quantity, other)
-                start, end = min(start, other_start), max(end, other_end)
-            planned[key] = quantity, start, end
-
+        # contract are read in one query
         delivered = defaultdict(Decimal)
         for line in settlement.lines:
-            delivered[line.person.id, line.service.id] += line.quantity
-        short = []
-        for (person, service_id), (quantity, start, end) in planned.items():
-            done = delivered.get((person, service_id), Decimal(0))
-            if done < quantity:
-                short.append((person, service_id, quantity, done,
-                        max(start, first), min(end, last)))
+            delivered[contract, line.person.id, line.service.id] += (
+                line.quantity)
+        short = [s[1:] for s in shortfalls([contract], settlement.month,
+                delivered)]
         persons = {p.id: p for p in Person.browse(
                 sorted({s[0] for s in short}))}
         services = {s.id: s for s in Service.browse(

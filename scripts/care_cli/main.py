@@ -40,7 +40,7 @@ class Parser(argparse.ArgumentParser):
 
 def parser():
     from . import (
-        checks, demo, import_persons, import_visits, init, serve,
+        charts, checks, demo, import_persons, import_visits, init, serve,
         service_list, settle)
     main = Parser(prog='care',
         description=_('Shenqing Care: care services bought for extreme-poverty '
@@ -65,6 +65,7 @@ def parser():
     checks.add_parser(commands)
     settle.add_parser(commands)
     service_list.add_parser(commands)
+    charts.add_parser(commands)
     serve.add_parser(commands)
     return main
 

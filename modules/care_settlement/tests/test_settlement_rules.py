@@ -8,10 +8,11 @@ import unittest
 from decimal import Decimal
 
 from trytond.exceptions import UserError
-from trytond.modules.care_visit.tests.tools import (
-    create_visits, create_world)
+from trytond.modules.care_visit.tests.tools import create_visits
 from trytond.modules.social_assistance.tests.tools import make_id_number
 from trytond.pool import Pool
+
+from .tools import create_world_with_books as create_world
 from trytond.tests.test_tryton import (
     activate_module, drop_db, with_transaction)
 from trytond.transaction import Transaction
@@ -248,8 +249,11 @@ class SettlementRulesTestCase(unittest.TestCase):
         with Transaction().set_user(other.id):
             Settlement.approve([settlement])
         settlement = Settlement(settlement.id)
-        self.assertEqual(settlement.state, 'approved')
+        # Approved, and its supplier invoice posted at once
+        self.assertEqual(settlement.state, 'invoiced')
         self.assertEqual(settlement.second_approved_by, other)
+        self.assertEqual((settlement.invoice.state,
+                settlement.invoice.total_amount), ('posted', Decimal(300)))
 
         # A death recorded later leaves the settled month as it was
         Person.end_eligibility([world.persons[0]], 'death',
@@ -261,6 +265,8 @@ class SettlementRulesTestCase(unittest.TestCase):
 
         # Cancelled: the rules see the death, the month settles anew
         Settlement.do_cancel([settlement], '死亡未及时登记')
+        self.assertEqual(Settlement(settlement.id).invoice.state,
+            'cancelled')
         states = {v.external_id: v.reason or v.state
             for v in Visit.search([])}
         self.assertEqual(states['m9'], 'accepted')

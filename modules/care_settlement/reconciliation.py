@@ -1,0 +1,141 @@
+# This file is part of 莘情照护.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""The finance bureau's three-way match, one row a settlement that was
+approved (or invoiced or paid for) — FORMATS.md "reconciliation export":
+结算金额 the approved net, 发票金额 the posted supplier invoice, 已付金额
+the succeeded payments, 合同余额 the contract amount less all nets settled
+up to the month."""
+from sql import Literal, Null
+from sql.aggregate import Sum
+from sql.conditionals import Case, Coalesce
+
+from trytond.model import ModelSQL, ModelView, fields
+from trytond.modules.care_procurement.procurement import MONEY
+from trytond.pool import Pool
+
+from .budget import SETTLED
+from .settlement_compute import as_decimal
+
+STATUSES = [
+    ('matched', "Matched"),
+    ('unpaid', "Unpaid"),
+    ('invoice_mismatch', "Invoice Mismatch"),
+    ('overpaid', "Overpaid"),
+    ('over_budget', "Over Budget"),
+    ]
+
+
+def status_of(settled, invoiced, paid, balance):
+    "The first that applies, the most serious first"
+    if balance < 0:
+        return 'over_budget'
+    if paid > settled:
+        return 'overpaid'
+    if invoiced != settled:
+        return 'invoice_mismatch'
+    if paid < settled:
+        return 'unpaid'
+    return 'matched'
+
+
+class Reconciliation(ModelSQL, ModelView):
+    "Finance Reconciliation"
+    __name__ = 'care.settlement.reconciliation'
+
+    settlement = fields.Many2One('care.settlement', "Settlement",
+        readonly=True)
+    month = fields.Char("Month", readonly=True)
+    contract = fields.Many2One('care.contract', "Contract", readonly=True)
+    contractor = fields.Many2One('party.party', "Contractor", readonly=True)
+    settlement_state = fields.Selection('get_settlement_states',
+        "Settlement State", readonly=True)
+    settled = fields.Numeric("Settled", digits=MONEY, readonly=True,
+        help="The approved net of the month.")
+    invoiced = fields.Numeric("Invoiced", digits=MONEY, readonly=True,
+        help="The posted supplier invoice.")
+    paid = fields.Numeric("Paid", digits=MONEY, readonly=True,
+        help="The succeeded payments.")
+    difference = fields.Numeric("Difference", digits=MONEY, readonly=True,
+        help="Settled less paid.")
+    contract_balance = fields.Numeric("Contract Balance", digits=MONEY,
+        readonly=True,
+        help="The contract amount less all nets settled up to the month.")
+    status = fields.Function(fields.Selection(STATUSES, "Status"),
+        'get_status')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order = [('month', 'DESC'), ('contract', 'ASC'), ('id', 'ASC')]
+
+    @classmethod
+    def get_settlement_states(cls):
+        Settlement = Pool().get('care.settlement')
+        return Settlement.fields_get(['state'])['state']['selection']
+
+    @classmethod
+    def table_query(cls):
+        pool = Pool()
+        Settlement = pool.get('care.settlement')
+        Contract = pool.get('care.contract')
+        Invoice = pool.get('account.invoice')
+        Payment = pool.get('account.payment')
+        settlement = Settlement.__table__()
+        earlier = Settlement.__table__()
+        contract = Contract.__table__()
+        invoice = Invoice.__table__()
+        payment = Payment.__table__()
+
+        paid = payment.select(payment.care_settlement.as_('settlement'),
+            Sum(payment.amount).as_('amount'),
+            where=payment.state == 'succeeded',
+            group_by=payment.care_settlement)
+        settled_to_date = earlier.select(Sum(earlier.net),
+            where=(earlier.contract == settlement.contract)
+            & (earlier.month <= settlement.month)
+            & earlier.state.in_(SETTLED))
+        settled = Case((settlement.state.in_(SETTLED), settlement.net),
+            else_=Literal(0))
+        invoiced = Case((invoice.state.in_(['posted', 'paid']),
+                invoice.total_amount_cache), else_=Literal(0))
+        paid_amount = Coalesce(paid.amount, Literal(0))
+        return (settlement
+            .join(contract, condition=contract.id == settlement.contract)
+            .join(invoice, 'LEFT', condition=invoice.id == settlement.invoice)
+            .join(paid, 'LEFT', condition=paid.settlement == settlement.id)
+            .select(
+                settlement.id.as_('id'),
+                settlement.create_uid.as_('create_uid'),
+                settlement.create_date.as_('create_date'),
+                settlement.write_uid.as_('write_uid'),
+                settlement.write_date.as_('write_date'),
+                settlement.id.as_('settlement'),
+                settlement.month.as_('month'),
+                settlement.contract.as_('contract'),
+                settlement.contractor.as_('contractor'),
+                settlement.state.as_('settlement_state'),
+                settled.as_('settled'),
+                Coalesce(invoiced, Literal(0)).as_('invoiced'),
+                paid_amount.as_('paid'),
+                (settled - paid_amount).as_('difference'),
+                (contract.amount - Coalesce(settled_to_date, Literal(0))
+                    ).as_('contract_balance'),
+                where=settlement.state.in_(SETTLED)
+                | (settlement.invoice != Null)
+                | (paid.amount != Null)))
+
+    @classmethod
+    def get_status(cls, rows, name):
+        return {r.id: status_of(*(as_decimal(getattr(r, f))
+                        for f in ['settled', 'invoiced', 'paid',
+                            'contract_balance']))
+            for r in rows}
+
+
+def reconciliation_rows(month):
+    "The month's rows in contract-number order, as the export writes them"
+    Reconciliation = Pool().get('care.settlement.reconciliation')
+    rows = Reconciliation.search([('month', '=', month)])
+    return sorted(rows, key=lambda r: r.contract.number)
+
+

@@ -1,0 +1,20 @@
+# This file is part of 莘情照护.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"Helpers for the tests of care_settlement: the small county, with books"
+from trytond.modules.care_settlement.accounting_setup import setup_accounting
+from trytond.modules.care_visit.tests.tools import create_world
+from trytond.pool import Pool
+
+
+def create_world_with_books(**options):
+    """care_visit's small county whose bureau keeps accounts (this year and
+    the world's) and whose contractors have an address to invoice"""
+    pool = Pool()
+    Address = pool.get('party.address')
+    Date = pool.get('ir.date')
+    world = create_world(**options)
+    year = world.contracts[0].start_date.year
+    setup_accounting(world.company, sorted({year, Date.today().year}))
+    Address.create([{'party': c.id, 'street': '莘县燕塔街道' + str(i)}
+            for i, c in enumerate(world.contractors, 1)])
+    return world
