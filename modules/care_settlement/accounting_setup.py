@@ -12,12 +12,18 @@ from trytond.transaction import Transaction
 CHART = ('care_settlement', 'account_template_root')
 
 
-def setup_accounting(company, years):
-    "Make the company able to invoice and pay in the years given"
+def setup_accounting(company, years=None):
+    """Make the company able to invoice and pay in the years given (by
+    default last year, this year and next year); run again, it only adds
+    what is missing"""
     pool = Pool()
     Configuration = pool.get('care.configuration')
+    Date = pool.get('ir.date')
     with Transaction().set_context(company=company.id), \
             Transaction().set_user(0):
+        if years is None:
+            this_year = Date.today().year
+            years = [this_year - 1, this_year, this_year + 1]
         accounts = _chart(company)
         for year in years:
             _fiscal_year(company, year)

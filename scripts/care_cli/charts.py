@@ -149,7 +149,8 @@ def settled_vs_budget(month, path):
     for index, settled_month in enumerate(months):
         widths = [_wan(d['settled'][settled_month]) - l
             for d, l in zip(data.values(), left)]
-        axes.barh(labels, widths, left=left, label=settled_month,
+        axes.barh(labels, widths, left=left,
+            label=_('%s settled') % settled_month,
             color=colors(0.45 + 0.5 * (index + 1) / len(months)))
         left = [l + w for l, w in zip(left, widths)]
     widths = [_wan(d['pending']) for d in data.values()]
@@ -194,12 +195,12 @@ def visits_per_town(month, path):
         for _total, _code, name, accepted, rejected in rows]
 
     states = _labels(Visit, 'state')
-    figure, (left, right) = _figure(len(data),
-        _('Visits per town in %s') % month, panels=2)
+    figure, panels = _figure(len(data),
+        _('Visits per town in %s') % month, panels=2 if data else 1)
     if not data:
-        _no_data(left, _('No visit in %s') % month)
-        right.set_axis_off()
+        _no_data(panels[0], _('No visit in %s') % month)
         return _save(figure, path, data)
+    left, right = panels
     towns = [d[0] for d in data]
     left.barh(towns, [d[1] for d in data], color=ACCEPTED)
     left.set_title(states['accepted'])
@@ -246,13 +247,13 @@ def visit_reasons(month, path):
     reasons = _labels(Visit, 'reason')
     # The reasons in the order of the rules, those of the month only
     codes = [c for c in reasons if any(c in d for d in data.values())]
-    figure, (left, right) = _figure(len(data),
+    figure, panels = _figure(len(data),
         _('Visits per contractor by acceptance and rejection reason in %s')
-        % month, panels=2)
+        % month, panels=2 if data else 1)
     if not data:
-        _no_data(left, _('No visit in %s') % month)
-        right.set_axis_off()
+        _no_data(panels[0], _('No visit in %s') % month)
         return _save(figure, path, data)
+    left, right = panels
     contractors = list(data)
     left.barh(contractors, [d.get('accepted', 0) for d in data.values()],
         color=ACCEPTED, label=_labels(Visit, 'state')['accepted'])

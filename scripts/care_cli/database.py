@@ -103,6 +103,19 @@ def is_initialised(name):
         database.put_connection(connection)
 
 
+def _lock_when_asked(transaction):
+    """Tryton 8.0 takes table and record locks when a transaction starts:
+    code asking for a lock it does not hold makes the transaction start
+    again with it, which Tryton's RPC dispatcher and test decorator do.  The
+    block of a command-line session cannot start again, so its transaction
+    takes the lock when asked (without waiting: a lock held by another
+    transaction fails the command, as it would fail a retried request)."""
+    database, connection = transaction.database, transaction.connection
+    transaction.lock_table = lambda table: database.lock(connection, table)
+    transaction.lock_records = lambda table, ids: database.lock_records(
+        connection, table, ids)
+
+
 class MissingDatabase(Exception):
     "The database named does not exist"
 
@@ -123,6 +136,7 @@ def session(name, login='admin', readonly=False):
     pool = Pool(name)
     pool.init()
     with Transaction().start(name, 0, readonly=readonly) as transaction:
+        _lock_when_asked(transaction)
         User = pool.get('res.user')
         user, = User.search([('login', '=', login)])
         with transaction.set_user(user.id), \

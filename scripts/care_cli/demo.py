@@ -7,7 +7,7 @@ import sys
 
 from . import database as db
 from . import (
-    demo_checks, demo_county, demo_procurement, demo_visits, import_visits)
+    demo_checks, demo_finance, demo_county, demo_procurement, demo_visits, import_visits)
 from .i18n import N_, _, pad, screen_width
 from .import_persons import import_file
 from .init import initialise
@@ -16,10 +16,15 @@ from .tabular import UnusableInput
 SEED = 2024
 MIN_PASSWORD = 8
 DEMO_USERS = [
-    # login, name, group (module, XML id)
+    # login, name, groups (module, XML id)
     ('registry', N_('Registry Officer'),
-        ('social_assistance', 'group_registry')),
-    ('supervisor', N_('Supervisor'), ('care_visit', 'group_supervision')),
+        [('social_assistance', 'group_registry')]),
+    ('supervisor', N_('Supervisor'), [('care_visit', 'group_supervision')]),
+    # the finance bureau's clerk works in Tryton's accounting too
+    ('finance', N_('Finance Clerk'), [('care_settlement', 'group_finance'),
+            ('account', 'group_account'), ('account_payment', 'group_payment'),
+            ('account_payment', 'group_payment_approval'),
+            ('account_statement', 'group_statement')]),
     ]
 
 
@@ -100,7 +105,12 @@ def build(config_path, name, count, seed, out=sys.stdout, visits=True):
             _link_supervisor(pool, employees[0])
             demo_checks.supervise(pool, rng,
                 demo_visits.months_to_show(today), today, employees)
-        _settle(name, demo_visits.months_to_show(today)[-1])
+        months = demo_visits.months_to_show(today)
+        for year, month in months:
+            paths = demo_finance.run_month(name, f'{year}-{month:02d}',
+                _work_folder(config_path), last=(year, month) == months[-1],
+                out=out)
+        demo_finance.print_paths(paths, out=out)
     print(_('Demo users (password %s): %s') % (password, ', '.join(logins)),
         file=out)
 
@@ -122,31 +132,6 @@ def _visits(config_path, name, rng, today, out):
         import_visits.import_file(name, path, out=out)
         with db.session(name) as pool:
             demo_visits.date_logging(pool, visits)
-
-
-def _settle(name, month):
-    """Settle the last month with visits: each contractor confirms its
-    settlement in its own session, the bureau approves"""
-    month = f'{month[0]}-{month[1]:02d}'
-    with db.session(name) as pool:
-        Settlement = pool.get('care.settlement')
-        computed, _unchanged = Settlement.settle(month)
-        User = pool.get('res.user')
-        logins = {u.care_contractor.id: u.login for u in User.search([
-                    ('care_contractor', '!=', None)])}
-        by_login = {}
-        for settlement in computed:
-            login = logins.get(settlement.contractor.id)
-            if login:
-                by_login.setdefault(login, []).append(settlement.id)
-    for login, ids in sorted(by_login.items()):
-        with db.session(name, login=login) as pool:
-            Settlement = pool.get('care.settlement')
-            Settlement.confirm(Settlement.browse(ids))
-    with db.session(name) as pool:
-        Settlement = pool.get('care.settlement')
-        Settlement.approve(Settlement.search([
-                    ('month', '=', month), ('state', '=', 'confirmed')]))
 
 
 def _link_supervisor(pool, employee):
@@ -232,18 +217,20 @@ def _create_users(pool, contracts):
     ModelData = pool.get('ir.model.data')
     password = os.environ.get('CARE_DEMO_PASSWORD') or secrets.token_urlsafe(9)
     admin, = User.search([('login', '=', 'admin')])
-    users = [(login, _(name), ModelData.get_id(module, group), None)
-        for login, name, (module, group) in DEMO_USERS]
+    company = admin.company
+    users = [(login, _(name), [ModelData.get_id(*g) for g in groups], None)
+        for login, name, groups in DEMO_USERS]
     contractor_group = ModelData.get_id('care_procurement',
         'group_contractor')
     for number, contractor in enumerate(
             sorted({c.contractor for c in contracts}), start=1):
         users.append((f'contractor{number:02d}', contractor.name,
-                contractor_group, contractor.id))
-    for login, name, group, contractor in users:
+                [contractor_group], contractor.id))
+    for login, name, groups, contractor in users:
         values = {'name': name, 'password': password,
             'language': admin.language.id, 'care_contractor': contractor,
-            'groups': [('add', [group])]}
+            'companies': [('add', [company.id])], 'company': company.id,
+            'groups': [('add', groups)]}
         existing = User.search([('login', '=', login)])
         if existing:
             User.write(existing, values)
@@ -328,16 +315,38 @@ def _supervision_summary(pool):
 
 
 def _settlement_summary(pool):
+    """Per month the net settled, paid and the reconciliation's statuses;
+    then the invoices and payments as the finance bureau sees them"""
     Settlement = pool.get('care.settlement')
+    Reconciliation = pool.get('care.settlement.reconciliation')
+    Invoice = pool.get('account.invoice')
+    Payment = pool.get('account.payment')
     settlements = Settlement.search([])
-    states = dict(Settlement.fields_get(['state'])['state']['selection'])
-    lines = [(_('Settlements'), len(settlements))]
+    statuses = dict(Reconciliation.fields_get(['status'])['status'][
+            'selection'])
+    lines = [(_('Settlements (net / paid)'), len(settlements))]
     for month in sorted({s.month for s in settlements}):
-        of_month = [s for s in settlements if s.month == month]
-        lines.append(('  ' + month, '%s / %.2f' % (
-                    states[of_month[0].state] if len(
-                        {s.state for s in of_month}) == 1 else len(of_month),
-                    sum(s.net for s in of_month))))
+        rows = Reconciliation.search([('month', '=', month)])
+        counts = {}
+        for row in rows:
+            counts[statuses[row.status]] = counts.get(
+                statuses[row.status], 0) + 1
+        lines.append(('  ' + month, '%.2f / %.2f  %s' % (
+                    sum(s.net for s in settlements if s.month == month),
+                    sum(r.paid for r in rows),
+                    ' '.join(f'{k} {v}' for k, v in sorted(counts.items())))))
+    invoice_states = dict(Invoice.fields_get(['state'])['state']['selection'])
+    payment_states = dict(Payment.fields_get(['state'])['state']['selection'])
+    lines.append((_('Supplier invoices'), Invoice.search_count(
+                [('type', '=', 'in')])))
+    for code, label in invoice_states.items():
+        if count := Invoice.search_count(
+                [('type', '=', 'in'), ('state', '=', code)]):
+            lines.append(('  ' + label, count))
+    lines.append((_('Payments'), Payment.search_count([])))
+    for code, label in payment_states.items():
+        if count := Payment.search_count([('state', '=', code)]):
+            lines.append(('  ' + label, count))
     return lines
 
 

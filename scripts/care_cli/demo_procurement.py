@@ -35,9 +35,15 @@ def contractors(pool, rng):
     Party = pool.get('party.party')
     words = demo_county.words()
     names = words['contractors'] + words['placement_institutions']
+    # the address their supplier invoices are made out to
     parties = Party.create([{'name': name,
                 'identifiers': [('create', [{'type': 'cn_vat',
                                 'code': uscc_code(1000 + i)}])],
+                'addresses': [('create', [{
+                                'street': words['address_format'].format(
+                                    village=rng.choice(words['streets']),
+                                    number=rng.randint(1, 200)),
+                                }])],
                 } for i, name in enumerate(names)])
     home = parties[:len(words['contractors'])]
     return home, parties[len(home):]

@@ -32,6 +32,8 @@ def initialise(config_path, name, out=sys.stdout):
         print(_('Database "%s" is already initialised; updating the '
                 'modules.') % name, file=out)
         _admin(config_path, name, ['--all'])
+        with db.session(name) as pool:
+            _set_up(pool)
         return False
     if not db.database_exists(name):
         db.create_database(name)
@@ -71,7 +73,10 @@ def _admin(config_path, name, options, password_file=None):
 
 
 def _set_up(pool):
-    "The bureau company in CNY, the county division, the admin's language"
+    """The bureau company in CNY with its books, the county division, the
+    admin's language; what exists already is kept"""
+    from trytond.modules.care_settlement.accounting_setup import (
+        setup_accounting)
     Currency = pool.get('currency.currency')
     Company = pool.get('company.company')
     Party = pool.get('party.party')
@@ -89,6 +94,7 @@ def _set_up(pool):
         companies = Company.create([{'party': party.id,
                     'currency': currency.id,
                     'timezone': 'Asia/Shanghai'}])
+    setup_accounting(companies[0])
     if not Division.search([('level', '=', 'county')]):
         Division.create([{'name': db.care_option('county', 'County'),
                     'code': db.care_option('county_code'),

@@ -40,8 +40,8 @@ class Parser(argparse.ArgumentParser):
 
 def parser():
     from . import (
-        charts, checks, demo, import_persons, import_visits, init, serve,
-        service_list, settle)
+        charts, checks, demo, import_persons, import_statement,
+        import_visits, init, pay, reconcile, serve, service_list, settle)
     main = Parser(prog='care',
         description=_('Shenqing Care: care services bought for extreme-poverty '
             'persons.'))
@@ -62,8 +62,11 @@ def parser():
     kinds.required = True
     import_persons.add_parser(kinds)
     import_visits.add_parser(kinds)
+    import_statement.add_parser(kinds)
     checks.add_parser(commands)
     settle.add_parser(commands)
+    pay.add_parser(commands)
+    reconcile.add_parser(commands)
     service_list.add_parser(commands)
     charts.add_parser(commands)
     serve.add_parser(commands)

@@ -25,10 +25,14 @@ def add_parser(subparsers):
     parser.set_defaults(func=run)
 
 
-def run(args):
+def check_month_argument(month):
     from trytond.modules.care_procurement.service_list import MONTH
-    if not MONTH.match(args.month):
-        raise UnusableInput(_('Not a month written YYYY-MM: %s') % args.month)
+    if not MONTH.match(month):
+        raise UnusableInput(_('Not a month written YYYY-MM: %s') % month)
+
+
+def run(args):
+    check_month_argument(args.month)
     with db.session(args.database) as pool:
         Contract = pool.get('care.contract')
         Settlement = pool.get('care.settlement')

@@ -1,0 +1,56 @@
+"""care pay --month YYYY-MM: pay the month's invoiced settlements through
+account_payment, one group per contractor, and write the payment order the
+treasury sends to the bank."""
+import csv
+
+from . import database as db
+from .formats import formats
+from .i18n import _
+from .settle import check_month_argument
+
+
+def add_parser(subparsers):
+    parser = subparsers.add_parser('pay',
+        help=_("pay a month's invoiced settlements"),
+        description=_('Create and process a payment of what each invoiced '
+            'settlement of the month still has to receive (never above its '
+            'net), grouped per contractor. The bank statement that confirms '
+            'them is imported with "care import statement".'))
+    parser.add_argument('--month', required=True, metavar='YYYY-MM')
+    parser.add_argument('--login', default='admin',
+        help=_('the user who pays (default: admin)'))
+    parser.add_argument('--export', metavar='FILE',
+        help=_('write the payment order as CSV (UTF-8 with BOM) to FILE'))
+    parser.set_defaults(func=run)
+
+
+def run(args):
+    check_month_argument(args.month)
+    rows = pay(args.database, args.month, args.login)
+    if args.export:
+        write_order(args.export, rows)
+    total = sum(r['amount'] for r in rows)
+    print(f'payments: {len(rows)} processing, total {total:.2f}')
+    return 0
+
+
+def pay(database, month, login='admin'):
+    "The payments made, as rows of the payment order"
+    with db.session(database, login=login) as pool:
+        Settlement = pool.get('care.settlement')
+        payments = Settlement.pay(Settlement.search([
+                    ('month', '=', month), ('state', '=', 'invoiced')]))
+        return [{
+                'number': p.number, 'date': p.date, 'payee': p.party.name,
+                'amount': p.amount, 'reference': p.reference,
+                } for p in sorted(payments, key=lambda p: p.reference)]
+
+
+def write_order(path, rows):
+    columns = formats()['payment_order']
+    with open(path, 'w', encoding='utf-8-sig', newline='') as file:
+        writer = csv.writer(file)
+        writer.writerow(list(columns.values()))
+        for row in rows:
+            writer.writerow([row['number'], row['date'].isoformat(),
+                    row['payee'], f"{row['amount']:.2f}", row['reference']])
