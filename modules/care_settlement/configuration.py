@@ -2,9 +2,12 @@
 # this repository contains the full copyright notices and license terms.
 from decimal import Decimal
 
-from trytond.model import fields
+from trytond.model import ModelView, fields
 from trytond.modules.care_procurement.procurement import MONEY
-from trytond.pool import PoolMeta
+from trytond.pool import Pool, PoolMeta
+from trytond.transaction import Transaction
+
+from .accounting_setup import setup_accounting
 
 
 class Configuration(metaclass=PoolMeta):
@@ -35,6 +38,23 @@ class Configuration(metaclass=PoolMeta):
     statement_journal = fields.Many2One('account.statement.journal',
         "Bank Statement Journal",
         help="The journal of the bank statements that confirm payments.")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._buttons.update({
+                'setup_accounting': {},
+                })
+
+    @classmethod
+    @ModelView.button
+    def setup_accounting(cls, configurations):
+        """Set up the books of the user's company: chart, fiscal years,
+        journals; what exists is kept"""
+        Company = Pool().get('company.company')
+        company_id = Transaction().context.get('company')
+        if company_id:
+            setup_accounting(Company(company_id))
 
     @staticmethod
     def default_budget_warning_ratio():

@@ -13,12 +13,14 @@ from xml.etree import ElementTree
 from trytond.model.exceptions import AccessError
 from trytond.modules.care_settlement.capital import capital_amount
 from trytond.modules.care_visit.tests.tools import (
-    ReportTestMixin, create_visits, create_world, masked)
+    ReportTestMixin, create_visits, masked)
 from trytond.modules.social_assistance.tests.tools import make_id_number
 from trytond.pool import Pool
 from trytond.tests.test_tryton import (
     activate_module, drop_db, with_transaction)
 from trytond.transaction import Transaction
+
+from .tools import create_world_with_books as create_world
 
 MONTH = '2025-03'
 REPORT = 'care.settlement'
@@ -164,7 +166,7 @@ class SettlementReportTestCase(ReportTestMixin, unittest.TestCase):
                 ['服务机构', '甲居家养老服务中心'],
                 ['结算期间', '2025-03-01 至 2025-03-31',
                     '合同期间', '2025-01-01 至 2025-12-31'],
-                ['状态', self.labels(REPORT, 'state')['approved'],
+                ['状态', self.labels(REPORT, 'state')['invoiced'],
                     '服务人数', '2 人，计次服务 35 次'],
                 ])
         numbers = data.numbers
