@@ -342,11 +342,13 @@ class CareDatabase:
 
     def demo(self, persons, password, timeout=INIT_TIMEOUT):
         """Build the demo county in this database: `care demo --persons
-        PERSONS` with CARE_DEMO_PASSWORD=PASSWORD (at least 8 characters),
-        the password of the demo's users.  Return the logins that `care demo`
+        PERSONS --settle-months 1` with CARE_DEMO_PASSWORD=PASSWORD (at
+        least 8 characters), the password of the demo's users.  Return the logins that `care demo`
         lists for them; fail unless it built the demo (it only prints a
         summary when the database already holds persons)."""
-        process = self.care('demo', '--persons', persons, timeout=timeout,
+        # One month settled and paid: the others are left for the tests
+        process = self.care('demo', '--persons', persons,
+            '--settle-months', 1, timeout=timeout,
             env={'CARE_DEMO_PASSWORD': password})
         if process.returncode != 0:
             raise CareError(f'care demo in {self.name} failed: '

@@ -42,6 +42,9 @@ def add_parser(subparsers):
     parser.add_argument('--without-visits', action='store_true',
         help=_('stop after the contracts: no visits, spot checks nor '
             'rectifications'))
+    parser.add_argument('--settle-months', type=int, default=3,
+        metavar='N', help=_('settle, pay and reconcile the last N months of '
+            'visits (default: 3, all of them)'))
     parser.add_argument('--rebuild', action='store_true',
         help=_('drop an existing demo database and build it again'))
     parser.set_defaults(func=run)
@@ -65,7 +68,7 @@ def run(args):
         db.drop_database(name)
     initialise(args.config, name)
     build(args.config, name, args.persons, args.seed,
-        visits=not args.without_visits)
+        visits=not args.without_visits, settle_months=args.settle_months)
     summary(name)
     return 0
 
@@ -82,7 +85,8 @@ def _work_folder(config_path):
     return folder
 
 
-def build(config_path, name, count, seed, out=sys.stdout, visits=True):
+def build(config_path, name, count, seed, out=sys.stdout, visits=True,
+        settle_months=3):
     rng = random.Random(seed)
     today = dt.date.today()
     county = demo_county.divisions(rng)
@@ -106,11 +110,13 @@ def build(config_path, name, count, seed, out=sys.stdout, visits=True):
             demo_checks.supervise(pool, rng,
                 demo_visits.months_to_show(today), today, employees)
         months = demo_visits.months_to_show(today)
+        months = months[len(months) - settle_months:] if settle_months else []
         for year, month in months:
             paths = demo_finance.run_month(name, f'{year}-{month:02d}',
                 _work_folder(config_path), last=(year, month) == months[-1],
                 out=out)
-        demo_finance.print_paths(paths, out=out)
+        if months:
+            demo_finance.print_paths(paths, out=out)
     print(_('Demo users (password %s): %s') % (password, ', '.join(logins)),
         file=out)
 
