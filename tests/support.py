@@ -15,6 +15,9 @@ configuration are process-wide, and the test process may hold trytond's own
 test settings (DB_NAME, DB_CACHE), which the subprocesses never see.
 """
 import contextlib
+import datetime as dt
+import glob
+import hashlib
 import json
 import os
 import secrets
@@ -43,6 +46,10 @@ SERVER_START_TIMEOUT = 90
 SERVER_STOP_TIMEOUT = 15
 # Bound of each HTTP request to the server, in seconds
 REQUEST_TIMEOUT = 60
+# Where initialised databases are kept to be copied (see CareDatabase.create)
+INIT_CACHE = os.path.join(os.environ.get('CARE_TEST_CACHE')
+    or os.path.join(os.path.expanduser('~'), '.cache', 'shenqing-care'),
+    'care-init')
 # Environment variables meant for trytond's unit tests only
 TEST_ONLY_VARIABLES = ['DB_NAME', 'DB_CACHE', 'DB_CACHE_JOBS']
 
@@ -251,6 +258,74 @@ def home_care(contractor, amount, lines):
 '''
 
 
+def init_key():
+    """What `care init` makes depends on: the modules, the command line, the
+    configuration, the backend and the year (its fiscal years)"""
+    digest = hashlib.sha256()
+    paths = glob.glob(os.path.join(ROOT, 'modules', '**', '*'),
+        recursive=True) + glob.glob(os.path.join(ROOT, 'scripts', 'care_cli',
+            '**', '*'), recursive=True) + [CONFIG]
+    for path in sorted(paths):
+        if os.path.isfile(path) and '__pycache__' not in path:
+            digest.update(path.encode())
+            with open(path, 'rb') as file:
+                digest.update(file.read())
+    digest.update(f'{backend()} {dt.date.today().year}'.encode())
+    return digest.hexdigest()[:12]
+
+
+def _template_password(key):
+    # The cached databases are throw-away test data: a derived password
+    return f'care-init-{key}'
+
+
+@contextlib.contextmanager
+def _postgres():
+    import psycopg
+    uri = database_uri().rstrip('/') + '/postgres'
+    with psycopg.connect(uri, autocommit=True, connect_timeout=10) as conn:
+        yield conn
+
+
+def _initialised_template(key):
+    """The database `care init` made for the key (made now when missing):
+    a file path for SQLite, a database name for PostgreSQL"""
+    name = f'careinit_{key}'
+    os.makedirs(INIT_CACHE, exist_ok=True)
+    if backend() == 'sqlite':
+        path = os.path.join(INIT_CACHE, name + '.sqlite')
+        if os.path.exists(path):
+            return path
+        for old in glob.glob(os.path.join(INIT_CACHE, 'careinit_*.sqlite')):
+            os.remove(old)
+    else:
+        with _postgres() as conn:
+            names = [r[0] for r in conn.execute("SELECT datname FROM "
+                    "pg_database WHERE datname LIKE 'careinit\\_%'")]
+            if name in names:
+                return name
+            for old in names:
+                conn.execute(f'DROP DATABASE IF EXISTS "{old}" WITH (FORCE)')
+    password_file = os.path.join(INIT_CACHE, 'admin-password')
+    with open(password_file, 'w') as file:
+        file.write(_template_password(key))
+    # Made under a temporary name, so that a killed run leaves no template
+    making = f'careinit_making_{secrets.token_hex(4)}'
+    process = subprocess.run([CARE, '-c', CONFIG, '-d', making, 'init'],
+        cwd=ROOT, env=environment(TRYTONPASSFILE=password_file),
+        capture_output=True, text=True, timeout=INIT_TIMEOUT,
+        stdin=subprocess.DEVNULL)
+    if process.returncode != 0:
+        raise CareError('care init of the template failed: '
+            + describe(process))
+    if backend() == 'sqlite':
+        shutil.move(os.path.join(sqlite_path(), making + '.sqlite'), path)
+        return path
+    with _postgres() as conn:
+        conn.execute(f'ALTER DATABASE "{making}" RENAME TO "{name}"')
+    return name
+
+
 class CareDatabase:
     """A throw-away database initialised by `care init`.
 
@@ -271,12 +346,20 @@ class CareDatabase:
     def __exit__(self, *exc):
         self.drop()
 
-    def create(self):
-        "Create and initialise a new database; return its name"
+    def create(self, fresh=False):
+        """Create and initialise a new database; return its name.  Unless
+        fresh, it is a copy of a database `care init` made once for these
+        sources (activating the modules takes a minute, copying a second)."""
         if self.name is not None:
             raise RuntimeError(f'database {self.name} already created')
         self.name = f'{self.prefix}_{secrets.token_hex(5)}'
         self._tmp = tempfile.mkdtemp(prefix='caretest-')
+        if not fresh:
+            key = init_key()
+            template = _initialised_template(key)
+            self.admin_password = _template_password(key)
+            self._copy(template)
+            return self.name
         self.admin_password = secrets.token_urlsafe(12)
         password_file = os.path.join(self._tmp, 'admin-password')
         with open(password_file, 'w') as file:
@@ -287,6 +370,15 @@ class CareDatabase:
             raise CareError(f'care init of {self.name} failed: '
                 + describe(process))
         return self.name
+
+    def _copy(self, template):
+        if self.backend == 'sqlite':
+            shutil.copyfile(template,
+                os.path.join(sqlite_path(), self.name + '.sqlite'))
+        else:
+            with _postgres() as conn:
+                conn.execute(f'CREATE DATABASE "{self.name}" '
+                    f'TEMPLATE "{template}"')
 
     def command(self, *args):
         "The command line of `care ARGS` against this database"

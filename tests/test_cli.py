@@ -59,7 +59,8 @@ class InitAndDemoTestCase(unittest.TestCase):
                 ".language.code]")
             self.assertEqual(company, ['CNY', 'zh_CN'])
 
-            demo = db.care('demo', '--persons', '120', timeout=600)
+            demo = db.care('demo', '--persons', '120', '--settle-months', '1',
+                timeout=600)
             self.assertEqual(demo.returncode, 0, demo.stderr)
             self.assertRegex(demo.stdout,
                 r'persons: 120 created, 0 updated, 0 unchanged, 0 rejected')

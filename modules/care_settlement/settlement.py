@@ -159,11 +159,14 @@ class Settlement(SettlementInvoiceMixin, SettlementPaymentMixin, Workflow,
                             settlement=settlement.rec_name))
 
     @classmethod
-    def settle(cls, month, contracts=None):
+    def settle(cls, month, contracts=None, queue=False):
         """Compute the month's settlement of every non-draft contract whose
         period meets the month (or of the contracts given).  Open ones are
         recomputed in place, approved and later ones left as they are.
-        Return (settlements computed, settlements unchanged)."""
+        Return (settlements computed, settlements unchanged).  With queue,
+        each open settlement is computed by a task of its own (trytond-worker
+        spreads a province's month over workers) and the settlements queued
+        are returned as computed."""
         pool = Pool()
         Contract = pool.get('care.contract')
         check_month(month)
@@ -191,11 +194,22 @@ class Settlement(SettlementInvoiceMixin, SettlementPaymentMixin, Workflow,
             if settlement.state not in OPEN_STATES:
                 unchanged.append(settlement)
                 continue
-            if settlement.compute_lines():
+            if queue:
+                with Transaction().set_context(queue_name='care_settlement'):
+                    cls.__queue__.compute_queued([settlement])
+                computed.append(settlement)
+            elif settlement.compute_lines():
                 computed.append(settlement)
             else:
                 unchanged.append(settlement)
         return computed, unchanged
+
+    @classmethod
+    def compute_queued(cls, settlements):
+        "The task of settle(queue=True): compute what is still open"
+        for settlement in settlements:
+            if settlement.state in OPEN_STATES:
+                settlement.compute_lines()
 
     def compute_lines(self):
         """Replace the lines and totals by the rules' result; return whether
@@ -293,7 +307,8 @@ class Settlement(SettlementInvoiceMixin, SettlementPaymentMixin, Workflow,
                         settlement=settlement.rec_name))
             else:
                 final.append(settlement)
-        check_budgets(final)
+        # the first of two approvals is refused as well as the last
+        check_budgets(first + final)
         if first:
             cls.write(first, {'approved_by': user})
         cls.do_approve(final)

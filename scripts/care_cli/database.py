@@ -70,6 +70,7 @@ def drop_database(name):
     from trytond import backend
     from trytond.pool import Pool
     Pool.stop(name)
+    forget_pool(name)
     database = backend.Database()
     database.connect()
     connection = database.get_connection(autocommit=True)
@@ -103,6 +104,14 @@ def is_initialised(name):
         database.put_connection(connection)
 
 
+_LOADED = set()
+
+
+def forget_pool(name):
+    "The modules of the database changed: load them again on next session"
+    _LOADED.discard(name)
+
+
 def _lock_when_asked(transaction):
     """Tryton 8.0 takes table and record locks when a transaction starts:
     code asking for a lock it does not hold makes the transaction start
@@ -134,7 +143,11 @@ def session(name, login='admin', readonly=False):
         raise MissingDatabase(name)
     Pool.start()
     pool = Pool(name)
-    pool.init()
+    # Loading the modules takes seconds: once a process, unless trytond-admin
+    # changed them since (forget_pool)
+    if name not in _LOADED:
+        pool.init()
+        _LOADED.add(name)
     with Transaction().start(name, 0, readonly=readonly) as transaction:
         _lock_when_asked(transaction)
         User = pool.get('res.user')

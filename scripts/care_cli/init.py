@@ -70,6 +70,7 @@ def _admin(config_path, name, options, password_file=None):
     command = [os.path.join(os.path.dirname(sys.executable), 'trytond-admin'),
         '-c', os.path.abspath(config_path), '-d', name, *options]
     subprocess.run(command, env=env, check=True, stdin=subprocess.DEVNULL)
+    db.forget_pool(name)
 
 
 def _set_up(pool):

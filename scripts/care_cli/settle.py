@@ -22,6 +22,10 @@ def add_parser(subparsers):
         help=_('only this contract'))
     parser.add_argument('--export', metavar='FILE',
         help=_('write the settlements as CSV (UTF-8 with BOM) to FILE'))
+    parser.add_argument('--queue', action='store_true',
+        help=_('compute each contract in a queued task: by trytond-worker '
+            'when the configuration has [queue] worker = True, else by this '
+            'command after queueing'))
     parser.set_defaults(func=run)
 
 
@@ -32,6 +36,7 @@ def check_month_argument(month):
 
 
 def run(args):
+    from trytond.transaction import Transaction
     check_month_argument(args.month)
     with db.session(args.database) as pool:
         Contract = pool.get('care.contract')
@@ -42,16 +47,36 @@ def run(args):
             if not contracts:
                 raise UnusableInput(
                     _('No contract numbered %s') % args.contract)
-        computed, unchanged = Settlement.settle(args.month, contracts)
-        settlements = sorted(computed + unchanged,
-            key=lambda s: s.contract.number)
-        rows = [settlement_row(s) for s in settlements]
+        computed, unchanged = Settlement.settle(args.month, contracts,
+            queue=args.queue)
+        ids = [s.id for s in computed + unchanged]
+        tasks = list(Transaction().tasks)
+        Transaction().tasks.clear()
+    if args.queue:
+        if tasks:
+            # No worker runs the queue: the tasks are run here, once queued
+            _run_tasks(args.database, tasks)
+        else:
+            print(f'settlements: {len(computed)} queued, {len(unchanged)} '
+                f'unchanged')
+            return 0
+    with db.session(args.database, readonly=True) as pool:
+        Settlement = pool.get('care.settlement')
+        rows = [settlement_row(s) for s in sorted(Settlement.browse(ids),
+                key=lambda s: s.contract.number)]
     net = sum(r['net'] for r in rows)
     if args.export:
         write_export(args.export, args.month, rows)
     print(f'settlements: {len(computed)} computed, {len(unchanged)} '
         f'unchanged, net {net:.2f}')
     return 0
+
+
+def _run_tasks(database, task_ids):
+    from trytond.pool import Pool
+    from trytond.worker import run_task
+    for task_id in task_ids:
+        run_task(Pool(database), task_id)
 
 
 def settlement_row(settlement):

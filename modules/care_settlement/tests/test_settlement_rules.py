@@ -230,6 +230,26 @@ class SettlementRulesTestCase(unittest.TestCase):
         return employee
 
     @with_transaction()
+    def test_queued_settlement(self):
+        """Queued, each contract's settlement is a task of its own whose
+        run computes what settling in place computes"""
+        pool = Pool()
+        Settlement = pool.get('care.settlement')
+        Queue = pool.get('ir.queue')
+        world = create_world()
+        twenty_meals(world)
+        queued, unchanged = Settlement.settle(MONTH, queue=True)
+        self.assertEqual(len(queued), 2)
+        self.assertEqual({s.state for s in queued}, {'draft'})
+        tasks = Queue.search([('name', '=', 'care_settlement')])
+        self.assertEqual(len(tasks), 2)
+        for task in tasks:
+            task.run()
+        settlement = self.the_settlement(world)
+        self.assertEqual((settlement.state, settlement.net),
+            ('computed', Decimal('300.00')))
+
+    @with_transaction()
     def test_approval_freezes_the_month(self):
         """Confirmed, approved (twice above the threshold, by two users):
         the visits stay as settled; a cancellation thaws them"""

@@ -1,0 +1,231 @@
+"""Two approvers, two payers at the same moment (PostgreSQL, where several
+trytond processes share the database): the settlement is invoiced once and
+paid once.  Each racer is an OS process that reads the settlement inside
+its transaction, waits at a barrier until the other has done the same, and
+only then approves (or pays) and commits: the loser must either do nothing
+or fail on the database's serialization or lock error — never post a second
+invoice or a second payment."""
+import json
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import time
+import unittest
+from decimal import Decimal
+
+from tests.support import (
+    CONFIG, COMMAND_TIMEOUT, PYTHON, ROOT, CareDatabase, CareError, backend,
+    describe, environment)
+
+SETTLE = re.compile(r'^settlements: (\d+) computed, (\d+) unchanged, '
+    r'net (\d+\.\d\d)$', re.M)
+# How long a racer waits for the other at the barrier, in seconds
+BARRIER_TIMEOUT = 120
+# What PostgreSQL answers the loser: could not serialize access (40001),
+# deadlock detected (40P01), lock not available (55P03, a NOWAIT lock)
+RACE_ERRORS = {'40001', '40P01', '55P03'}
+
+# The month after the last one the demo settled, settled by `care settle`
+NEXT_MONTH = '''
+Settlement = pool.get('care.settlement')
+year, month = map(int, max(s.month for s in Settlement.search([])).split('-'))
+year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+result = f'{year}-{month:02d}'
+'''
+
+# The computed settlement of the month with the largest net, and the login
+# of its contractor's user
+TARGET = '''
+Settlement = pool.get('care.settlement')
+User = pool.get('res.user')
+settlements = Settlement.search([('month', '=', params['month']),
+        ('state', '=', 'computed')])
+settlement = max(settlements, key=lambda s: (s.net, -s.id))
+user, = User.search([('care_contractor', '=', settlement.contractor.id)],
+    limit=1)
+result = {'id': settlement.id, 'net': str(settlement.net),
+    'login': user.login}
+'''
+
+CONFIRM = '''
+Settlement = pool.get('care.settlement')
+settlement = Settlement(params['id'])
+Settlement.confirm([settlement])
+result = Settlement(params['id']).state
+'''
+
+# The settlement, its supplier invoices (by their lines' origin) and its
+# payments, read through the ORM
+OUTCOME = '''
+Settlement = pool.get('care.settlement')
+Payment = pool.get('account.payment')
+InvoiceLine = pool.get('account.invoice.line')
+settlement = Settlement(params['id'])
+invoices = {l.invoice for l in InvoiceLine.search([
+            ('origin', '=', f'care.settlement,{settlement.id}')])}
+result = {
+    'state': settlement.state,
+    'net': str(settlement.net),
+    'invoice': settlement.invoice.id if settlement.invoice else None,
+    'invoices': sorted([i.id, i.type, i.state, str(i.total_amount)]
+        for i in invoices),
+    'payments': sorted([p.id, p.state, str(p.amount)]
+        for p in Payment.search([('care_settlement', '=', settlement.id)])),
+    }
+'''
+
+# One racer: argv config, database, settlement id, action (approve / pay),
+# barrier folder, racer number.  Prints @@RESULT@@ and the JSON of what it
+# saw and did, whatever happened.
+RACER = '''
+import json, os, sys, time, traceback
+from care_cli import database as db
+config, name, settlement_id, action, barrier, number, timeout = sys.argv[1:]
+settlement_id, timeout = int(settlement_id), float(timeout)
+db.load_config(config)
+result = {'number': number, 'barrier': False, 'outcome': None}
+try:
+    with db.session(name) as pool:
+        Settlement = pool.get('care.settlement')
+        settlement = Settlement(settlement_id)
+        # read inside the transaction: its snapshot is taken
+        result['state_seen'] = settlement.state
+        with open(os.path.join(barrier, f'ready-{number}'), 'w'):
+            pass
+        deadline = time.monotonic() + timeout
+        while len([f for f in os.listdir(barrier)
+                    if f.startswith('ready-')]) < 2:
+            if time.monotonic() > deadline:
+                raise TimeoutError('the other racer did not come')
+            time.sleep(0.005)
+        result['barrier'] = True
+        if action == 'approve':
+            Settlement.approve([settlement])
+        else:
+            result['payments'] = [p.id for p in Settlement.pay([settlement])]
+    result['outcome'] = 'committed'
+except Exception as exception:
+    result['outcome'] = 'failed'
+    result['error'] = f'{type(exception).__module__}.{type(exception).__name__}'
+    result['sqlstate'] = getattr(exception, 'sqlstate', None)
+    result['message'] = str(exception)
+    result['traceback'] = traceback.format_exc()
+print('\\n@@RESULT@@' + json.dumps(result))
+'''
+
+
+@unittest.skipUnless(backend() == 'postgresql',
+    'the race is between PostgreSQL transactions of several processes')
+class ConcurrentApprovalTestCase(unittest.TestCase):
+
+    @classmethod
+    def setUpClass(cls):
+        cls.db = CareDatabase()
+        cls.addClassCleanup(cls.db.drop)
+        cls.db.create()
+        cls.db.demo(300, 'demo-password')
+        cls.month = cls.db.python(NEXT_MONTH)
+        process = cls.db.care('settle', '--month', cls.month)
+        if process.returncode != 0 or not SETTLE.search(process.stdout):
+            raise CareError(describe(process))
+        cls.target = cls.db.python(TARGET, month=cls.month)
+        # Confirmed by the contractor's own user
+        state = cls.db.python(CONFIRM, as_user=cls.target['login'],
+            id=cls.target['id'])
+        if state != 'confirmed':
+            raise CareError(f'settlement {cls.target} not confirmed: {state}')
+        cls.raced = set()
+
+    def outcome(self):
+        return self.db.python(OUTCOME, id=self.target['id'])
+
+    def race(self, action):
+        """Run two racers doing ACTION to the target settlement at once;
+        return their results"""
+        barrier = tempfile.mkdtemp(prefix='care-race-')
+        self.addCleanup(shutil.rmtree, barrier, ignore_errors=True)
+        racers = [subprocess.Popen([PYTHON, '-c', RACER, CONFIG,
+                    self.db.name, str(self.target['id']), action, barrier,
+                    str(number), str(BARRIER_TIMEOUT)],
+                cwd=ROOT, env=environment(), stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL)
+            for number in (1, 2)]
+        results = []
+        for racer in racers:
+            try:
+                stdout, stderr = racer.communicate(
+                    timeout=BARRIER_TIMEOUT + COMMAND_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                for other in racers:
+                    other.kill()
+                    other.communicate()
+                raise
+            if '@@RESULT@@' not in stdout:
+                self.fail(f'racer exited {racer.returncode}:\n{stdout}\n'
+                    f'{stderr}')
+            results.append(json.loads(stdout.rsplit('@@RESULT@@', 1)[1]))
+        # Both were inside their transactions, having read the settlement
+        # as it was before either acted
+        for result in results:
+            self.assertTrue(result['barrier'], result)
+        self.raced.add(action)
+        return results
+
+    def check_losers(self, results):
+        "One racer committed; the other did the same or lost on a DB error"
+        committed = [r for r in results if r['outcome'] == 'committed']
+        self.assertTrue(committed, results)
+        for result in results:
+            if result['outcome'] == 'failed':
+                self.assertIn(result['sqlstate'], RACE_ERRORS,
+                    result['traceback'])
+        return committed
+
+    def test_1_approve_at_once(self):
+        "Two approvals at once: one supplier invoice, invoiced once"
+        before = self.outcome()
+        self.assertEqual((before['state'], before['invoices']),
+            ('confirmed', []))
+        net = Decimal(self.target['net'])
+        self.assertGreater(net, 0)
+        results = self.race('approve')
+        self.assertEqual([r['state_seen'] for r in results],
+            ['confirmed', 'confirmed'])
+        self.check_losers(results)
+
+        after = self.outcome()
+        self.assertEqual(after['state'], 'invoiced', after)
+        self.assertEqual(len(after['invoices']), 1, after)
+        invoice_id, kind, state, total = after['invoices'][0]
+        self.assertEqual((kind, state, Decimal(total)), ('in', 'posted', net))
+        self.assertEqual(after['invoice'], invoice_id)
+        self.assertEqual(after['payments'], [])
+
+    def test_2_pay_at_once(self):
+        "Two payments at once of the invoiced settlement: one, for the net"
+        self.assertIn('approve', self.raced, 'test_1 did not approve')
+        before = self.outcome()
+        self.assertEqual((before['state'], before['payments']),
+            ('invoiced', []))
+        results = self.race('pay')
+        self.assertEqual([r['state_seen'] for r in results],
+            ['invoiced', 'invoiced'])
+        committed = self.check_losers(results)
+
+        after = self.outcome()
+        counted = [p for p in after['payments'] if p[1] != 'failed']
+        self.assertEqual(len(counted), 1, results)
+        payment_id, state, amount = counted[0]
+        self.assertEqual((state, Decimal(amount)),
+            ('processing', Decimal(after['net'])))
+        # the committed racers' payments are that one
+        self.assertEqual(sorted(p for r in committed
+                for p in r['payments']), [payment_id])
+        self.assertEqual(after['state'], 'invoiced')
+        self.assertEqual(len(after['invoices']), 1)
+
+
+if __name__ == '__main__':
+    unittest.main()
