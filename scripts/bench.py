@@ -104,7 +104,7 @@ print(len(rows))
 """ % os.path.join(ROOT, 'scripts')
 
 
-def demo_counties(tmp):
+def demo_counties(tmp, towns_per_lot=4):
     """Yield (backend, env, name): a county of 5,000 persons with its
     contracts and no visits on each backend, dropped afterwards"""
     for backend, extra in backends():
@@ -115,7 +115,7 @@ def demo_counties(tmp):
             file.write('bench-password')
         name = f'carebench_{os.getpid()}'
         care(env, '-d', name, 'demo', '--persons', '5000',
-            '--without-visits')
+            '--without-visits', '--towns-per-lot', str(towns_per_lot))
         try:
             yield backend, env, name
         finally:
@@ -248,16 +248,43 @@ SELECT contract, SUM(amount) FROM (
 """
 
 
+# Settling in a warm process: the month's settlements are deleted, then
+# timed as computed anew and as computed again (unchanged)
+SETTLE_IN_PROCESS = """
+import sys, time
+sys.path.insert(0, %r)
+from care_cli import database as db
+db.load_config(sys.argv[1])
+from trytond.transaction import Transaction
+with db.session(sys.argv[2]) as pool:
+    Settlement = pool.get('care.settlement')
+    Line = pool.get('care.settlement.line')
+    month = sys.argv[3]
+    settlement, line = Settlement.__table__(), Line.__table__()
+    cursor = Transaction().connection.cursor()
+    ids = settlement.select(settlement.id, where=settlement.month == month)
+    cursor.execute(*line.delete(where=line.settlement.in_(ids)))
+    cursor.execute(*settlement.delete(where=settlement.month == month))
+    for run in ['first', 'again']:
+        started = time.perf_counter()
+        computed, unchanged = Settlement.settle(month)
+        print(run, time.perf_counter() - started, len(computed),
+            len(unchanged))
+""" % os.path.join(ROOT, 'scripts')
+
+
 def bench_settle(large):
-    """A county month (5,000 persons, about 50,000 visits) settled end to
-    end with care settle beside the floor: one raw GROUP BY of the same
-    gross totals.  --large repeats on PostgreSQL with a denser month."""
+    """A county month (5,000 persons, about 50,000 visits, 13 contracts)
+    settled end to end with care settle, and in a warm process, beside the
+    floor: one raw GROUP BY of the same gross totals.  --large adds a month
+    of about 1,000,000 visits on PostgreSQL."""
     year = dt.date.today().year
     with tempfile.TemporaryDirectory(prefix='care-bench-') as tmp:
-        for backend, env, name in demo_counties(tmp):
+        for backend, env, name in demo_counties(tmp, towns_per_lot=2):
             runs = [('county month', f'{year}-03', (11, 14), 20)]
             if large and backend == 'postgresql':
-                runs.append(('dense month', f'{year}-04', (150, 170), 2))
+                runs.append(('1,000,000-visit month', f'{year}-04',
+                        (195, 205), 2))
             for label, month, per_person, per_caregiver in runs:
                 path = os.path.join(tmp, f'{month}.csv')
                 write_visits(env, name, path, [month], per_person,
@@ -273,9 +300,20 @@ def bench_settle(large):
                     result = care(env, '-d', name, 'settle', '--month',
                         month)
                     seconds = time.perf_counter() - started
-                    print(f'  {backend:10} {run:26} {seconds:6.2f} s '
+                    print(f'  {backend:10} {"care " + run:26} {seconds:6.2f} s '
                         f'{seconds / floor:6.1f}x floor   '
                         f'[{result.stdout.strip().splitlines()[-1]}]')
+                warm = subprocess.run([sys.executable, '-c',
+                        SETTLE_IN_PROCESS, CONFIG, name, month], env=env,
+                    check=True, stdout=subprocess.PIPE, text=True)
+                for line in warm.stdout.splitlines():
+                    run, seconds, computed, unchanged = line.split()
+                    seconds = float(seconds)
+                    label = {'first': 'in process, first',
+                        'again': 'in process, again'}[run]
+                    print(f'  {backend:10} {label:26} {seconds:6.2f} s '
+                        f'{seconds / floor:6.1f}x floor   [{computed} '
+                        f'computed, {unchanged} unchanged]')
 
 
 def _settle_floor(backend, name, tmp, month):

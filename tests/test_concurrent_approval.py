@@ -5,19 +5,21 @@ its transaction, waits at a barrier until the other has done the same, and
 only then approves (or pays) and commits: the loser must either do nothing
 or fail on the database's serialization or lock error — never post a second
 invoice or a second payment."""
+import csv
 import json
 import os
 import re
 import shutil
 import subprocess
 import tempfile
-import time
 import unittest
 from decimal import Decimal
 
+from tests import support
 from tests.support import (
-    CONFIG, COMMAND_TIMEOUT, PYTHON, ROOT, CareDatabase, CareError, backend,
-    describe, environment)
+    CONFIG, COMMAND_TIMEOUT, PYTHON, ROOT, CareDatabase, CareError,
+    artifact_path, backend, describe, environment)
+from trytond.modules.social_assistance.tests.tools import make_id_number
 
 SETTLE = re.compile(r'^settlements: (\d+) computed, (\d+) unchanged, '
     r'net (\d+\.\d\d)$', re.M)
@@ -27,26 +29,36 @@ BARRIER_TIMEOUT = 120
 # deadlock detected (40P01), lock not available (55P03, a NOWAIT lock)
 RACE_ERRORS = {'40001', '40P01', '55P03'}
 
-# The month after the last one the demo settled, settled by `care settle`
-NEXT_MONTH = '''
-Settlement = pool.get('care.settlement')
-year, month = map(int, max(s.month for s in Settlement.search([])).split('-'))
-year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-result = f'{year}-{month:02d}'
+MONTH = '2025-03'
+MEALS = 10
+PRICE = Decimal('45.00')
+
+# Run as admin: contractor A (support.TWO_CONTRACTORS) with the address its
+# supplier invoices are made out to, a running home-care contract of 2025
+# (助餐 at 45.00) and one person assigned to it
+SETUP = support.TWO_CONTRACTORS + r'''
+Party.write([contractors[0]], {'addresses': [('create', [{
+                    'street': '燕店镇燕店村1号'}])]})
+meal, = Service.search([('code', '=', 'HC-MEAL')])
+person, = Person.create([{'name': '张桂英', 'id_number': params['id_number'],
+            'division': village.id, 'support_mode': 'scattered',
+            'start_date': dt.date(2020, 1, 1)}])
+contract, = Contract.create([home_care(contractors[0], '50000',
+            [(meal, params['price'])])])
+Contract.run([contract])
+Assignment.create([{'contract': contract.id, 'person': person.id,
+            'start_date': dt.date(2025, 1, 1),
+            'end_date': dt.date(2025, 12, 31)}])
+result = {'contractor': contractors[0].id, 'contract': contract.number}
 '''
 
-# The computed settlement of the month with the largest net, and the login
-# of its contractor's user
+# The month's settlement of the contract, computed
 TARGET = '''
 Settlement = pool.get('care.settlement')
-User = pool.get('res.user')
-settlements = Settlement.search([('month', '=', params['month']),
-        ('state', '=', 'computed')])
-settlement = max(settlements, key=lambda s: (s.net, -s.id))
-user, = User.search([('care_contractor', '=', settlement.contractor.id)],
-    limit=1)
+settlement, = Settlement.search([('month', '=', params['month']),
+        ('contract.number', '=', params['contract'])])
 result = {'id': settlement.id, 'net': str(settlement.net),
-    'login': user.login}
+    'state': settlement.state}
 '''
 
 CONFIRM = '''
@@ -124,15 +136,31 @@ class ConcurrentApprovalTestCase(unittest.TestCase):
     def setUpClass(cls):
         cls.db = CareDatabase()
         cls.addClassCleanup(cls.db.drop)
+        cls.tmp = tempfile.mkdtemp(prefix='care-race-')
+        cls.addClassCleanup(shutil.rmtree, cls.tmp, ignore_errors=True)
         cls.db.create()
-        cls.db.demo(300, 'demo-password')
-        cls.month = cls.db.python(NEXT_MONTH)
-        process = cls.db.care('settle', '--month', cls.month)
-        if process.returncode != 0 or not SETTLE.search(process.stdout):
+        world = cls.db.python(SETUP, id_number=make_id_number(),
+            price=str(PRICE))
+        cls.db.create_contractor_user('contractor_a', 'contractor-password',
+            world['contractor'], '甲居家养老服务中心')
+        # Ten meals in March, as the contractor's app exports them
+        path = os.path.join(cls.tmp, 'visits.csv')
+        with open(path, 'w', encoding='utf-8-sig', newline='') as file:
+            writer = csv.writer(file)
+            writer.writerow(['外部编号', '合同编号', '身份证号', '服务项目',
+                    '服务人员', '开始时间', '结束时间'])
+            for day in range(3, 3 + MEALS):
+                writer.writerow([f'meal-{day}', world['contract'],
+                        make_id_number(), 'HC-MEAL', '王芳',
+                        f'{MONTH}-{day:02d} 11:00', f'{MONTH}-{day:02d} 11:40'])
+        cls.db.care('import', 'visits', path, check=True)
+        process = cls.db.care('settle', '--month', MONTH, check=True)
+        if not SETTLE.search(process.stdout):
             raise CareError(describe(process))
-        cls.target = cls.db.python(TARGET, month=cls.month)
+        cls.target = cls.db.python(TARGET, month=MONTH,
+            contract=world['contract'])
         # Confirmed by the contractor's own user
-        state = cls.db.python(CONFIRM, as_user=cls.target['login'],
+        state = cls.db.python(CONFIRM, as_user='contractor_a',
             id=cls.target['id'])
         if state != 'confirmed':
             raise CareError(f'settlement {cls.target} not confirmed: {state}')
@@ -144,8 +172,8 @@ class ConcurrentApprovalTestCase(unittest.TestCase):
     def race(self, action):
         """Run two racers doing ACTION to the target settlement at once;
         return their results"""
-        barrier = tempfile.mkdtemp(prefix='care-race-')
-        self.addCleanup(shutil.rmtree, barrier, ignore_errors=True)
+        barrier = os.path.join(self.tmp, action)
+        os.mkdir(barrier)
         racers = [subprocess.Popen([PYTHON, '-c', RACER, CONFIG,
                     self.db.name, str(self.target['id']), action, barrier,
                     str(number), str(BARRIER_TIMEOUT)],
@@ -166,6 +194,9 @@ class ConcurrentApprovalTestCase(unittest.TestCase):
                 self.fail(f'racer exited {racer.returncode}:\n{stdout}\n'
                     f'{stderr}')
             results.append(json.loads(stdout.rsplit('@@RESULT@@', 1)[1]))
+        with open(artifact_path(f'concurrent-{action}-{backend()}.json'),
+                'w') as file:
+            json.dump(results, file, indent=1, ensure_ascii=False)
         # Both were inside their transactions, having read the settlement
         # as it was before either acted
         for result in results:
@@ -189,7 +220,7 @@ class ConcurrentApprovalTestCase(unittest.TestCase):
         self.assertEqual((before['state'], before['invoices']),
             ('confirmed', []))
         net = Decimal(self.target['net'])
-        self.assertGreater(net, 0)
+        self.assertEqual(net, MEALS * PRICE)
         results = self.race('approve')
         self.assertEqual([r['state_seen'] for r in results],
             ['confirmed', 'confirmed'])

@@ -84,7 +84,8 @@ def covered_days(contract, month):
     Plan = pool.get('care.contract.assignment.plan')
     Person = pool.get('social_assistance.person')
     Suspension = pool.get('social_assistance.person.suspension')
-    day_lines = [l for l in contract.lines
+    # (line id, service id): read once, not per person
+    day_lines = [(l.id, l.service.id) for l in contract.lines
         if l.service.unit in {'day', 'month'}]
     if not day_lines:
         return {}
@@ -143,11 +144,11 @@ def covered_days(contract, month):
                 days -= max(0, overlap)
         if days <= 0:
             continue
-        for line in day_lines:
-            if has_visit_lines and line.service.id not in planned.get(
+        for line_id, service_id in day_lines:
+            if has_visit_lines and service_id not in planned.get(
                     assignment_id, set()):
                 continue
-            key = (person_id, line.id)
+            key = (person_id, line_id)
             result[key] = result.get(key, 0) + days
     return result
 
@@ -155,29 +156,30 @@ def covered_days(contract, month):
 def compute_lines(contract, month):
     """The settlement lines of the contract and month (LineResult), in
     person and line order"""
-    lines = {l.id: l for l in contract.lines}
+    # (service id, unit, unit price) of each line: read once, not per person
+    lines = {l.id: (l.service.id, l.service.unit, l.unit_price)
+        for l in contract.lines}
     year, number = map(int, month.split('-'))
     days_in_month = calendar.monthrange(year, number)[1]
     result = []
     for (person, line_id), (quantity, visits) in visit_quantities(
             contract.id, month).items():
-        line = lines[line_id]
+        service, _unit, price = lines[line_id]
         if quantity <= 0:
             continue
-        result.append(LineResult(person, line_id, line.service.id,
-                quantity, line.unit_price,
-                money(quantity * line.unit_price), visits, None))
+        result.append(LineResult(person, line_id, service, quantity, price,
+                money(quantity * price), visits, None))
     for (person, line_id), days in covered_days(contract, month).items():
-        line = lines[line_id]
-        if line.service.unit == 'day':
+        service, unit, price = lines[line_id]
+        if unit == 'day':
             quantity = Decimal(days)
-            amount = money(quantity * line.unit_price)
+            amount = money(quantity * price)
         else:
             quantity = (Decimal(days) / days_in_month).quantize(
                 Decimal('0.0001'))
-            amount = money(line.unit_price * days / days_in_month)
-        result.append(LineResult(person, line_id, line.service.id,
-                quantity, line.unit_price, amount, 0, days))
+            amount = money(price * days / days_in_month)
+        result.append(LineResult(person, line_id, service, quantity, price,
+                amount, 0, days))
     result.sort(key=lambda r: (r.person, r.contract_line))
     return result
 

@@ -28,10 +28,14 @@ def insert_many(model, columns, rows):
     ids = database.nextid(connection, model._table, count=len(rows))
     if ids is None:
         # SQLite has no sequences: once inserted, the rows are the table's
-        # last ones, as the transaction holds the database's write lock
+        # last ones, as the transaction holds the database's write lock.
+        # The time is asked once: SQLite's CURRENT_TIMESTAMP is a Python
+        # function called for each row.
+        cursor.execute(*Select([CurrentTimestamp()]))
+        now, = cursor.fetchone()
         query, _ = tuple(table.insert(targets,
-                [[None] * len(columns) + [None, CurrentTimestamp()]]))
-        cursor.executemany(query, [list(row) + [transaction.user]
+                [[None] * (len(columns) + 2)]))
+        cursor.executemany(query, [list(row) + [transaction.user, now]
                 for row in rows])
         cursor.execute(*table.select(table.id, order_by=[table.id.desc],
                 limit=len(rows)))

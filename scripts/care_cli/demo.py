@@ -45,6 +45,10 @@ def add_parser(subparsers):
     parser.add_argument('--settle-months', type=int, default=3,
         metavar='N', help=_('settle, pay and reconcile the last N months of '
             'visits (default: 3, all of them)'))
+    parser.add_argument('--towns-per-lot', type=int,
+        default=demo_procurement.TOWNS_PER_LOT, metavar='N',
+        help=_('towns in each home-care lot of the procurement (default: 4; '
+            'fewer make more contracts)'))
     parser.add_argument('--rebuild', action='store_true',
         help=_('drop an existing demo database and build it again'))
     parser.set_defaults(func=run)
@@ -68,7 +72,8 @@ def run(args):
         db.drop_database(name)
     initialise(args.config, name)
     build(args.config, name, args.persons, args.seed,
-        visits=not args.without_visits, settle_months=args.settle_months)
+        visits=not args.without_visits, settle_months=args.settle_months,
+        towns_per_lot=args.towns_per_lot)
     summary(name)
     return 0
 
@@ -86,7 +91,7 @@ def _work_folder(config_path):
 
 
 def build(config_path, name, count, seed, out=sys.stdout, visits=True,
-        settle_months=3):
+        settle_months=3, towns_per_lot=demo_procurement.TOWNS_PER_LOT):
     rng = random.Random(seed)
     today = dt.date.today()
     county = demo_county.divisions(rng)
@@ -100,7 +105,7 @@ def build(config_path, name, count, seed, out=sys.stdout, visits=True,
         _life_events(pool, rng, today)
     with db.session(name) as pool:
         _procurement, _rerun, contracts = demo_procurement.build(
-            pool, rng, today)
+            pool, rng, today, towns_per_lot)
         password, logins = _create_users(pool, contracts)
     if visits:
         _visits(config_path, name, rng, today, out)

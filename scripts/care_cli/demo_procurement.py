@@ -49,7 +49,7 @@ def contractors(pool, rng):
     return home, parties[len(home):]
 
 
-def build(pool, rng, today):
+def build(pool, rng, today, towns_per_lot=TOWNS_PER_LOT):
     """Run the year's procurement and the re-run of its failed lot; return
     the running contracts"""
     Procurement = pool.get('care.procurement')
@@ -82,8 +82,8 @@ def build(pool, rng, today):
         return {'name': name, 'kind': kind, 'budget': budget,
             'towns': [('add', town_ids)], 'services': [('create', lines)]}
 
-    town_groups = [towns[i:i + TOWNS_PER_LOT]
-        for i in range(0, len(towns), TOWNS_PER_LOT)]
+    town_groups = [towns[i:i + towns_per_lot]
+        for i in range(0, len(towns), towns_per_lot)]
     lots = [lot_values(words['lot_name'].format(number=n,
                 towns=words['lot_separator'].join(t.name for t in group)),
             'home_care', [t.id for t in group], CATALOGUE,
