@@ -35,6 +35,8 @@ STATES = [
 # Recomputed by `care settle` and the wizard; later ones are left as they are
 OPEN_STATES = {'draft', 'computed', 'confirmed'}
 CHUNK = 1000
+# Settlement lines are inserted by this many rows at a time
+LINE_CHUNK = 20000
 
 
 class Settlement(SettlementInvoiceMixin, SettlementPaymentMixin, Workflow,
@@ -181,95 +183,123 @@ class Settlement(SettlementInvoiceMixin, SettlementPaymentMixin, Workflow,
                     ('month', '=', month),
                     ('contract', 'in', [c.id for c in contracts]),
                     ])}
-        computed, unchanged = [], []
-        for contract in contracts:
-            settlement = existing.get(contract.id)
-            if settlement is None:
-                settlement, = cls.create([{
-                            'company': contract.company.id,
-                            'contract': contract.id,
-                            'contractor': contract.contractor.id,
-                            'month': month,
-                            }])
-            if settlement.state not in OPEN_STATES:
-                unchanged.append(settlement)
-                continue
-            if queue:
-                with Transaction().set_context(queue_name='care_settlement'):
+        to_create = [c for c in contracts if c.id not in existing]
+        for settlement in cls.create([{
+                        'company': c.company.id,
+                        'contract': c.id,
+                        'contractor': c.contractor.id,
+                        'month': month,
+                        } for c in to_create]):
+            existing[settlement.contract.id] = settlement
+        settlements = [existing[c.id] for c in contracts]
+        to_compute = [s for s in settlements if s.state in OPEN_STATES]
+        if queue:
+            with Transaction().set_context(queue_name='care_settlement'):
+                for settlement in to_compute:
                     cls.__queue__.compute_queued([settlement])
-                computed.append(settlement)
-            elif settlement.compute_lines():
-                computed.append(settlement)
-            else:
-                unchanged.append(settlement)
-        return computed, unchanged
+            changed = to_compute
+        else:
+            changed = cls.compute_lines(to_compute)
+        return ([s for s in settlements if s in changed],
+            [s for s in settlements if s not in changed])
 
     @classmethod
     def compute_queued(cls, settlements):
         "The task of settle(queue=True): compute what is still open"
+        cls.compute_lines([s for s in settlements if s.state in OPEN_STATES])
+
+    @classmethod
+    def compute_lines(cls, settlements):
+        """Replace the lines and totals of the settlements by the rules'
+        result, set-wise per month; return those that changed (a confirmed
+        settlement that changes is computed again and must be confirmed
+        again)"""
+        changed = []
+        by_month = {}
         for settlement in settlements:
-            if settlement.state in OPEN_STATES:
-                settlement.compute_lines()
+            by_month.setdefault(settlement.month, []).append(settlement)
+        for month, of_month in by_month.items():
+            changed += cls._compute_month(month, of_month)
+        if changed:
+            cls.computed(changed)
+        return changed
 
-    def compute_lines(self):
-        """Replace the lines and totals by the rules' result; return whether
-        anything changed (a confirmed settlement that changes is computed
-        again and must be confirmed again)"""
-        contract = self.contract
-        lines = settlement_compute.compute_lines(contract, self.month)
-        failures = settlement_compute.failed_checks(contract.id, self.month)
-        gross, deductions, net = settlement_compute.totals(lines, failures,
-            contract.penalty_per_failed_check)
-        values = {
-            'gross': gross, 'deductions': deductions, 'net': net,
-            'failed_checks': failures,
-            'persons': len({l.person for l in lines if l.amount > 0}),
-            'visits': sum(l.visits for l in lines),
-            }
-        old = self._stored_lines()
-        new = [(l.person, l.contract_line, l.quantity, l.amount)
-            for l in lines]
-        if self.state != 'draft' and sorted(old) == sorted(new) and all(
-                getattr(self, k) == v for k, v in values.items()):
-            return False
-        self._replace_lines(lines)
-        # What was confirmed or approved is no longer what is settled
-        values.update(confirmed_by=None, approved_by=None,
-            second_approved_by=None)
-        self.__class__.write([self], values)
-        self.__class__.computed([self])
-        return True
+    @classmethod
+    def _compute_month(cls, month, settlements):
+        contract_ids = [s.contract.id for s in settlements]
+        quantities = settlement_compute.visit_quantities(contract_ids, month)
+        failures = settlement_compute.failed_checks(contract_ids, month)
+        stored = cls._stored_lines(settlements)
+        changed, new_lines, to_write = [], [], []
+        for settlement in settlements:
+            contract = settlement.contract
+            lines = settlement_compute.compute_lines(contract, month,
+                quantities[contract.id])
+            gross, deductions, net = settlement_compute.totals(lines,
+                failures[contract.id], contract.penalty_per_failed_check)
+            values = {
+                'gross': gross, 'deductions': deductions, 'net': net,
+                'failed_checks': failures[contract.id],
+                'persons': len({l.person for l in lines if l.amount > 0}),
+                'visits': sum(l.visits for l in lines),
+                }
+            new = [(l.person, l.contract_line, l.quantity, l.amount)
+                for l in lines]
+            if (settlement.state != 'draft'
+                    and sorted(stored.get(settlement.id, [])) == sorted(new)
+                    and all(getattr(settlement, k) == v
+                        for k, v in values.items())):
+                continue
+            changed.append(settlement)
+            new_lines += [[settlement.id] + list(l) for l in lines]
+            # What was confirmed or approved is no longer what is settled
+            values.update(confirmed_by=None, approved_by=None,
+                second_approved_by=None)
+            to_write.extend([[settlement], values])
+        if changed:
+            cls._replace_lines(changed, new_lines)
+            cls.write(*to_write)
+        return changed
 
-    def _stored_lines(self):
-        "(person, contract line, quantity, amount) of the stored lines"
+    @classmethod
+    def _stored_lines(cls, settlements):
+        """{settlement id: [(person, contract line, quantity, amount)]} of
+        the stored lines"""
         Line = Pool().get('care.settlement.line')
         table = Line.__table__()
         cursor = Transaction().connection.cursor()
-        cursor.execute(*table.select(table.person, table.contract_line,
-                table.quantity, table.amount,
-                where=table.settlement == self.id))
-        return [(p, l, settlement_compute.as_decimal(q),
-                settlement_compute.money(settlement_compute.as_decimal(a)))
-            for p, l, q, a in cursor]
+        result = {}
+        for sub in grouped_slice([s.id for s in settlements], CHUNK):
+            cursor.execute(*table.select(table.settlement, table.person,
+                    table.contract_line, table.quantity, table.amount,
+                    where=table.settlement.in_(list(sub))))
+            for settlement, person, line, quantity, amount in cursor:
+                result.setdefault(settlement, []).append((person, line,
+                        settlement_compute.as_decimal(quantity),
+                        settlement_compute.money(
+                            settlement_compute.as_decimal(amount))))
+        return result
 
-    def _replace_lines(self, lines):
+    @classmethod
+    def _replace_lines(cls, settlements, rows):
+        "Replace the lines of the settlements by rows (settlement first)"
         pool = Pool()
         Line = pool.get('care.settlement.line')
         table = Line.__table__()
         cursor = Transaction().connection.cursor()
-        cursor.execute(*table.delete(where=table.settlement == self.id))
+        for sub in grouped_slice([s.id for s in settlements], CHUNK):
+            cursor.execute(*table.delete(
+                    where=table.settlement.in_(list(sub))))
         columns = ['settlement', 'person', 'contract_line', 'service',
             'quantity', 'unit_price', 'amount', 'visits', 'covered_days']
-        for sub in grouped_slice(lines, CHUNK):
-            insert_many(Line, columns, [[self.id] + list(l) for l in sub])
+        for sub in grouped_slice(rows, LINE_CHUNK):
+            insert_many(Line, columns, list(sub))
 
     @classmethod
     @ModelView.button
     def compute(cls, settlements):
         "Compute the settlements again by the rules"
-        for settlement in settlements:
-            if settlement.state in OPEN_STATES:
-                settlement.compute_lines()
+        cls.compute_lines([s for s in settlements if s.state in OPEN_STATES])
 
     @classmethod
     @Workflow.transition('computed')

@@ -14,7 +14,7 @@ from collections import namedtuple
 from decimal import ROUND_HALF_UP, Decimal
 
 from sql import Literal, Null, Window
-from sql.aggregate import Sum
+from sql.aggregate import Count, Sum
 from sql.conditionals import Case, Coalesce, Greatest, Least
 
 from trytond.modules.care_procurement.service_list import month_bounds
@@ -37,9 +37,10 @@ def as_decimal(value):
     return Decimal(str(value)) if value is not None else Decimal(0)
 
 
-def visit_quantities(contract_id, month):
-    """{(person, contract line): (quantity, visits counted)} of the accepted
-    visits of the contract in the month, after the monthly caps"""
+def visit_quantities(contract_ids, month):
+    """{contract: {(person, contract line): (quantity, visits counted)}} of
+    the accepted visits of the contracts in the month, after the monthly
+    caps: one query for all the contracts"""
     pool = Pool()
     Visit = pool.get('care.visit')
     Line = pool.get('care.contract.line')
@@ -48,30 +49,38 @@ def visit_quantities(contract_id, month):
     line = Line.__table__()
     service = Service.__table__()
     cursor = Transaction().connection.cursor()
+    result = {c: {} for c in contract_ids}
+    if not contract_ids:
+        return result
 
     quantity = Case((service.unit == 'visit', Literal(1)),
         else_=(visit.duration / HALF_HOUR) * Literal(0.5))
+    # A contract line belongs to one contract: the window per person and
+    # line runs within a contract
     window = Window([visit.person, line.id],
         order_by=[visit.start.asc, visit.external_id.asc, visit.id.asc],
         frame='ROWS', start=None, end=0)
     counted = visit.join(line, condition=(line.contract == visit.contract)
         & (line.service == visit.service)).join(service,
         condition=service.id == visit.service).select(
-        visit.person.as_('person'), line.id.as_('line'),
+        visit.contract.as_('contract'), visit.person.as_('person'),
+        line.id.as_('line'),
         line.monthly_cap.as_('cap'), quantity.as_('quantity'),
         (Sum(quantity, window=window) - quantity).as_('before'),
-        where=(visit.contract == contract_id) & (visit.month == month)
+        where=visit.contract.in_(list(contract_ids)) & (visit.month == month)
         & (visit.state == 'accepted')
         & service.unit.in_(['visit', 'hour']))
     # The visit that crosses the cap counts up to it, later ones nothing
     capped = Case((counted.cap == Null, counted.quantity),
         else_=Greatest(Least(counted.quantity,
                 counted.cap - counted.before), 0))
-    cursor.execute(*counted.select(counted.person, counted.line,
-            Sum(capped), Sum(Case((capped > 0, 1), else_=0)),
-            group_by=[counted.person, counted.line]))
-    return {(person, line): (as_decimal(quantity), int(visits or 0))
-        for person, line, quantity, visits in cursor}
+    cursor.execute(*counted.select(counted.contract, counted.person,
+            counted.line, Sum(capped), Sum(Case((capped > 0, 1), else_=0)),
+            group_by=[counted.contract, counted.person, counted.line]))
+    for contract, person, line_id, quantity, visits in cursor:
+        result[contract][person, line_id] = (
+            as_decimal(quantity), int(visits or 0))
+    return result
 
 
 def covered_days(contract, month):
@@ -153,17 +162,16 @@ def covered_days(contract, month):
     return result
 
 
-def compute_lines(contract, month):
+def compute_lines(contract, month, quantities):
     """The settlement lines of the contract and month (LineResult), in
-    person and line order"""
+    person and line order, from the contract's visit quantities"""
     # (service id, unit, unit price) of each line: read once, not per person
     lines = {l.id: (l.service.id, l.service.unit, l.unit_price)
         for l in contract.lines}
     year, number = map(int, month.split('-'))
     days_in_month = calendar.monthrange(year, number)[1]
     result = []
-    for (person, line_id), (quantity, visits) in visit_quantities(
-            contract.id, month).items():
+    for (person, line_id), (quantity, visits) in quantities.items():
         service, _unit, price = lines[line_id]
         if quantity <= 0:
             continue
@@ -184,14 +192,19 @@ def compute_lines(contract, month):
     return result
 
 
-def failed_checks(contract_id, month):
-    "The failed inspections of the contract's visits of the month"
+def failed_checks(contract_ids, month):
+    "{contract: failed inspections of its visits of the month}"
     Check = Pool().get('care.check')
-    return Check.search_count([
-            ('contract', '=', contract_id),
-            ('month', '=', month),
-            ('result', '=', 'fail'),
-            ])
+    check = Check.__table__()
+    cursor = Transaction().connection.cursor()
+    result = {c: 0 for c in contract_ids}
+    if contract_ids:
+        cursor.execute(*check.select(check.contract, Count(Literal('*')),
+                where=check.contract.in_(list(contract_ids))
+                & (check.month == month) & (check.result == 'fail'),
+                group_by=check.contract))
+        result.update(cursor)
+    return result
 
 
 def totals(lines, failures, penalty):

@@ -353,11 +353,11 @@ def under_served(month, path):
         cursor.execute(*line.select(line.id, line.service,
                 where=line.contract.in_(list(contracts))))
         services = dict(cursor)
-    # The quantities the settlement rules count, one query a contract
+    # The quantities the settlement rules count, one query for all
     delivered = defaultdict(Decimal)
-    for contract in contracts:
-        for (person, line_id), (quantity, _visits) in visit_quantities(
-                contract, month).items():
+    for contract, quantities in visit_quantities(
+            list(contracts), month).items():
+        for (person, line_id), (quantity, _visits) in quantities.items():
             delivered[contract, person, services[line_id]] += quantity
     planned, short = defaultdict(set), defaultdict(set)
     # With nothing delivered every plan falls short: the persons planned
