@@ -17,12 +17,13 @@ class Configuration(metaclass=PoolMeta):
         digits=MONEY,
         help="A settlement whose net exceeds this needs the approval of a "
         "second, different user; empty for never.")
-    budget_warning_ratio = fields.Numeric("Budget Warning at",
+    budget_warning_ratio = fields.Numeric("Budget Warning Ratio",
         digits=(3, 2), required=True,
         domain=[('budget_warning_ratio', '>', 0),
             ('budget_warning_ratio', '<=', 1)],
-        help="An approval that brings the settled total of a contract, lot "
-        "or procurement above this share of its budget asks to go on.")
+        help="A share such as 0.80: an approval that brings the settled "
+        "total of a contract, lot or procurement above this share of its "
+        "amount or budget warns the approver first.")
     settlement_journal = fields.Many2One('account.journal',
         "Invoice Journal", domain=[('type', '=', 'expense')],
         help="The journal of the supplier invoices posted on approval.")

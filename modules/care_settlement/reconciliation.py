@@ -54,7 +54,7 @@ class Reconciliation(ModelSQL, ModelView):
     invoiced = fields.Numeric("Invoiced", digits=MONEY, readonly=True,
         help="The posted supplier invoice.")
     paid = fields.Numeric("Paid", digits=MONEY, readonly=True,
-        help="The succeeded payments.")
+        help="The successful payments.")
     difference = fields.Numeric("Difference", digits=MONEY, readonly=True,
         help="Settled less paid.")
     contract_balance = fields.Numeric("Contract Balance", digits=MONEY,

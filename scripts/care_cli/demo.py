@@ -15,6 +15,9 @@ from .tabular import UnusableInput
 
 SEED = 2024
 MIN_PASSWORD = 8
+PAYMENT_STATES = [('draft', N_('Draft')), ('submitted', N_('Submitted')),
+    ('approved', N_('Approved')), ('processing', N_('Processing')),
+    ('succeeded', N_('Succeeded')), ('failed', N_('Failed'))]
 DEMO_USERS = [
     # login, name, groups (module, XML id)
     ('registry', N_('Registry Officer'),
@@ -44,11 +47,11 @@ def add_parser(subparsers):
             'rectifications'))
     parser.add_argument('--settle-months', type=int, default=3,
         metavar='N', help=_('settle, pay and reconcile the last N months of '
-            'visits (default: 3, all of them)'))
+            'visits (default: 3, all the months the demo has)'))
     parser.add_argument('--towns-per-lot', type=int,
         default=demo_procurement.TOWNS_PER_LOT, metavar='N',
-        help=_('towns in each home-care lot of the procurement (default: 4; '
-            'fewer make more contracts)'))
+        help=_('towns in each home-care lot of the procurement (default: '
+            '%s; fewer make more contracts)') % demo_procurement.TOWNS_PER_LOT)
     parser.add_argument('--rebuild', action='store_true',
         help=_('drop an existing demo database and build it again'))
     parser.set_defaults(func=run)
@@ -115,7 +118,8 @@ def build(config_path, name, count, seed, out=sys.stdout, visits=True,
             demo_checks.supervise(pool, rng,
                 demo_visits.months_to_show(today), today, employees)
         months = demo_visits.months_to_show(today)
-        months = months[len(months) - settle_months:] if settle_months else []
+        months = months[max(0, len(months) - settle_months):] \
+            if settle_months else []
         for year, month in months:
             paths = demo_finance.run_month(name, f'{year}-{month:02d}',
                 _work_folder(config_path), last=(year, month) == months[-1],
@@ -347,7 +351,8 @@ def _settlement_summary(pool):
                     sum(r.paid for r in rows),
                     ' '.join(f'{k} {v}' for k, v in sorted(counts.items())))))
     invoice_states = dict(Invoice.fields_get(['state'])['state']['selection'])
-    payment_states = dict(Payment.fields_get(['state'])['state']['selection'])
+    # Tryton 8.0's own Chinese catalogue of account_payment lacks these
+    payment_states = {code: _(label) for code, label in PAYMENT_STATES}
     lines.append((_('Supplier invoices'), Invoice.search_count(
                 [('type', '=', 'in')])))
     for code, label in invoice_states.items():

@@ -61,7 +61,7 @@ def import_file(database, path, out=sys.stdout):
                         'amount: %s, %s') % (value['date'], value['amount'])))
     statement_name = None
     if rows:
-        with db.session(database) as pool:
+        with db.session(database):
             statement, refused = import_bank_rows(rows,
                 max(r.date for r in rows))
             statement_name = statement.rec_name if statement else None

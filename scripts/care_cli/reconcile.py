@@ -44,7 +44,7 @@ def reconcile(database, month):
     "The month's rows as dicts of FIELDS, in contract-number order"
     from trytond.modules.care_settlement.reconciliation import (
         reconciliation_rows)
-    with db.session(database, readonly=True) as pool:
+    with db.session(database, readonly=True):
         return [{
                 'contract': r.contract.number,
                 'contractor': r.contractor.name,

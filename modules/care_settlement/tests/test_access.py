@@ -10,13 +10,12 @@ from contextlib import contextmanager
 
 from trytond.model.exceptions import AccessError
 from trytond.model.modelview import AccessButtonError
-from trytond.modules.care_visit.tests.tools import create_visits
 from trytond.pool import Pool
 from trytond.tests.test_tryton import (
     activate_module, drop_db, with_transaction)
 from trytond.transaction import Transaction
 
-from .tools import create_world_with_books
+from .tools import create_world_with_books, meals
 
 MONTH = '2025-03'
 FINANCE_GROUPS = [('care_settlement', 'group_finance'),
@@ -76,15 +75,7 @@ class SettlementAccessTestCase(unittest.TestCase):
         pool = Pool()
         Settlement = pool.get('care.settlement')
         world = create_world_with_books()
-        create_visits(world, *[
-                (f'a{day}', f'2025-03-{day:02d} 09:00',
-                    f'2025-03-{day:02d} 09:40', {})
-                for day in range(3, 9)])
-        create_visits(world, *[
-                (f'b{day}', f'2025-03-{day:02d} 10:00',
-                    f'2025-03-{day:02d} 10:40',
-                    {'contract': 1, 'person': 3})
-                for day in range(3, 6)])
+        meals(world, 6, 3)
         Settlement.settle(MONTH)
         settlements = Settlement.search([], order=[('contract.number', 'ASC')])
         Settlement.confirm(settlements)

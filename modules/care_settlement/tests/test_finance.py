@@ -13,12 +13,11 @@ from trytond.modules.care_settlement.reconciliation import (
     reconciliation_rows)
 from trytond.modules.care_settlement.statement import (
     BankRow, import_bank_rows)
-from trytond.modules.care_visit.tests.tools import create_visits
 from trytond.pool import Pool
 from trytond.tests.test_tryton import (
     activate_module, drop_db, with_transaction)
 
-from .tools import create_world_with_books
+from .tools import create_world_with_books, meals
 
 MONTH = '2025-03'
 
@@ -35,20 +34,12 @@ class FinanceTestCase(unittest.TestCase):
         drop_db()
 
     def approved_world(self, meals_b=0):
-        """Contract A: ten meals (150.00) and one failed inspection (200.00
-        off... of B); contract B: meals_b meals at 14.00; both approved"""
+        """Contract A: ten meals (150.00); contract B: meals_b meals at
+        14.00; both settled, confirmed and approved"""
         pool = Pool()
         Settlement = pool.get('care.settlement')
         world = create_world_with_books()
-        create_visits(world, *[
-                (f'a{day}', f'2025-03-{day:02d} 09:00',
-                    f'2025-03-{day:02d} 09:40', {})
-                for day in range(3, 13)])
-        create_visits(world, *[
-                (f'b{day}', f'2025-03-{day:02d} 10:00',
-                    f'2025-03-{day:02d} 10:40',
-                    {'contract': 1, 'person': 3})
-                for day in range(3, 3 + meals_b)])
+        meals(world, 10, meals_b)
         Settlement.settle(MONTH)
         settlements = Settlement.search([('month', '=', MONTH)],
             order=[('contract.number', 'ASC')])
@@ -170,10 +161,7 @@ class FinanceTestCase(unittest.TestCase):
         Settlement = pool.get('care.settlement')
         Contract = pool.get('care.contract')
         world = create_world_with_books()
-        create_visits(world, *[
-                (f'a{day}', f'2025-03-{day:02d} 09:00',
-                    f'2025-03-{day:02d} 09:40', {})
-                for day in range(3, 13)])
+        meals(world, 10)
         contract = world.contracts[0]
         Contract.write([contract], {'amount': Decimal(140)})
         Settlement.settle(MONTH, [contract])

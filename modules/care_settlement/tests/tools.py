@@ -2,7 +2,8 @@
 # this repository contains the full copyright notices and license terms.
 "Helpers for the tests of care_settlement: the small county, with books"
 from trytond.modules.care_settlement.accounting_setup import setup_accounting
-from trytond.modules.care_visit.tests.tools import create_world
+from trytond.modules.care_visit.tests.tools import (
+    create_visits, create_world)
 from trytond.pool import Pool
 
 
@@ -18,3 +19,17 @@ def create_world_with_books(**options):
     Address.create([{'party': c.id, 'street': '莘县燕塔街道' + str(i)}
             for i, c in enumerate(world.contractors, 1)])
     return world
+
+
+def meals(world, count_a, count_b=0):
+    """Forty-minute meals from 3 March 2025, one a day: count_a for the
+    first person on contract A (15.00 each), count_b for the fourth person
+    on contract B (14.00 each)"""
+    create_visits(world, *[
+            (f'a{day}', f'2025-03-{day:02d} 09:00',
+                f'2025-03-{day:02d} 09:40', {})
+            for day in range(3, 3 + count_a)])
+    create_visits(world, *[
+            (f'b{day}', f'2025-03-{day:02d} 10:00',
+                f'2025-03-{day:02d} 10:40', {'contract': 1, 'person': 3})
+            for day in range(3, 3 + count_b)])
