@@ -281,7 +281,7 @@ def bench_settle(large):
     year = dt.date.today().year
     with tempfile.TemporaryDirectory(prefix='care-bench-') as tmp:
         for backend, env, name in demo_counties(tmp, towns_per_lot=2):
-            runs = [('county month', f'{year}-03', (11, 14), 20)]
+            runs = [('county month', f'{year}-03', (13, 16), 20)]
             if large and backend == 'postgresql':
                 runs.append(('1,000,000-visit month', f'{year}-04',
                         (195, 205), 2))

@@ -4,6 +4,7 @@ the same settlements as computing in place (PostgreSQL, where the worker
 runs)."""
 import os
 import re
+import signal
 import subprocess
 import time
 import unittest
@@ -49,13 +50,15 @@ class SettleQueueTestCase(unittest.TestCase):
 
     def start_worker(self):
         log = open(artifact_path(f'worker-{self.db.name}.log'), 'w')
+        # In a session of its own: its pool of processes is stopped with it
         worker = subprocess.Popen([os.path.join(BIN, 'trytond-worker'),
                 '-c', CONFIG, '-d', self.db.name, '-n', '2'], cwd=ROOT,
             env=environment(**WORKER_ENV), stdout=log,
-            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            start_new_session=True)
         self.addCleanup(log.close)
         self.addCleanup(worker.wait, 30)
-        self.addCleanup(worker.terminate)
+        self.addCleanup(os.killpg, worker.pid, signal.SIGTERM)
         return worker
 
     def test_workers_settle_the_month(self):
