@@ -199,7 +199,7 @@ def failed_checks(contract_ids, month):
     cursor = Transaction().connection.cursor()
     result = {c: 0 for c in contract_ids}
     if contract_ids:
-        cursor.execute(*check.select(check.contract, Count(Literal('*')),
+        cursor.execute(*check.select(check.contract, Count(check.id),
                 where=check.contract.in_(list(contract_ids))
                 & (check.month == month) & (check.result == 'fail'),
                 group_by=check.contract))
