@@ -104,17 +104,20 @@ print(len(rows))
 """ % os.path.join(ROOT, 'scripts')
 
 
-def demo_counties(tmp, towns_per_lot=4):
-    """Yield (backend, env, name): a county of 5,000 persons with its
-    contracts and no visits on each backend, dropped afterwards"""
+def demo_counties(tmp, towns_per_lot=4, persons=5000, only=None):
+    """Yield (backend, env, name): a county of 5,000 persons (or as many as
+    given) with its contracts and no visits on each backend (or the one
+    named), dropped afterwards"""
     for backend, extra in backends():
+        if only and backend != only:
+            continue
         env = dict(os.environ, TRYTOND_DATABASE__PATH=tmp,
             TRYTONPASSFILE=os.path.join(tmp, 'pass'),
             CARE_DEMO_PASSWORD='bench-password', **extra)
         with open(env['TRYTONPASSFILE'], 'w') as file:
             file.write('bench-password')
         name = f'carebench_{os.getpid()}'
-        care(env, '-d', name, 'demo', '--persons', '5000',
+        care(env, '-d', name, 'demo', '--persons', str(persons),
             '--without-visits', '--towns-per-lot', str(towns_per_lot))
         try:
             yield backend, env, name
@@ -277,43 +280,52 @@ def bench_settle(large):
     """A county month (5,000 persons, about 50,000 visits, 13 contracts)
     settled end to end with care settle, and in a warm process, beside the
     floor: one raw GROUP BY of the same gross totals.  --large adds a month
-    of about 1,000,000 visits on PostgreSQL."""
+    of about 1,000,000 visits on PostgreSQL (a county of 12,000 persons:
+    the demo's caregiver schedules give about 90 visits a person a month at
+    the most)."""
     year = dt.date.today().year
+    counties = [({}, [('county month', f'{year}-03', (13, 16), 20)])]
+    if large:
+        counties.append(({'persons': 12000, 'only': 'postgresql'}, [
+                    ('1,000,000-visit month', f'{year}-04', (195, 205), 2)]))
     with tempfile.TemporaryDirectory(prefix='care-bench-') as tmp:
-        for backend, env, name in demo_counties(tmp, towns_per_lot=2):
-            runs = [('county month', f'{year}-03', (13, 16), 20)]
-            if large and backend == 'postgresql':
-                runs.append(('1,000,000-visit month', f'{year}-04',
-                        (195, 205), 2))
-            for label, month, per_person, per_caregiver in runs:
-                path = os.path.join(tmp, f'{month}.csv')
-                write_visits(env, name, path, [month], per_person,
-                    per_caregiver)
-                imported = care(env, '-d', name, 'import', 'visits', path,
-                    check=False).stdout.strip().splitlines()[-1]
-                print(f'settle: {label} ({backend}) [{imported}]')
-                floor = _settle_floor(backend, name, tmp, month)
-                print(f'  {backend:10} {"floor (raw GROUP BY)":26} '
-                    f'{floor:6.2f} s')
-                for run in ['first settle', 'settle again (unchanged)']:
-                    started = time.perf_counter()
-                    result = care(env, '-d', name, 'settle', '--month',
-                        month)
-                    seconds = time.perf_counter() - started
-                    print(f'  {backend:10} {"care " + run:26} {seconds:6.2f} s '
-                        f'{seconds / floor:6.1f}x floor   '
-                        f'[{result.stdout.strip().splitlines()[-1]}]')
-                warm = subprocess.run([sys.executable, '-c',
-                        SETTLE_IN_PROCESS, CONFIG, name, month], env=env,
-                    check=True, stdout=subprocess.PIPE, text=True)
-                for line in warm.stdout.splitlines():
-                    run, seconds, computed, unchanged = line.split()
-                    seconds = float(seconds)
-                    label = {'first': 'in process, first',
-                        'again': 'in process, again'}[run]
-                    print(f'  {backend:10} {label:26} {seconds:6.2f} s '
-                        f'{seconds / floor:6.1f}x floor   [{computed} '
-                        f'computed, {unchanged} unchanged]')
+        for options, runs in counties:
+            for backend, env, name in demo_counties(tmp, towns_per_lot=2,
+                    **options):
+                _bench_settle_runs(tmp, backend, env, name, runs)
+
+
+def _bench_settle_runs(tmp, backend, env, name, runs):
+    "Each run: write and import the month's visits, then settle it"
+    for label, month, per_person, per_caregiver in runs:
+        path = os.path.join(tmp, f'{month}.csv')
+        write_visits(env, name, path, [month], per_person,
+            per_caregiver)
+        imported = care(env, '-d', name, 'import', 'visits', path,
+            check=False).stdout.strip().splitlines()[-1]
+        print(f'settle: {label} ({backend}) [{imported}]')
+        floor = _settle_floor(backend, name, tmp, month)
+        print(f'  {backend:10} {"floor (raw GROUP BY)":26} '
+            f'{floor:6.2f} s')
+        for run in ['first settle', 'settle again (unchanged)']:
+            started = time.perf_counter()
+            result = care(env, '-d', name, 'settle', '--month',
+                month)
+            seconds = time.perf_counter() - started
+            print(f'  {backend:10} {"care " + run:26} {seconds:6.2f} s '
+                f'{seconds / floor:6.1f}x floor   '
+                f'[{result.stdout.strip().splitlines()[-1]}]')
+        warm = subprocess.run([sys.executable, '-c',
+                SETTLE_IN_PROCESS, CONFIG, name, month], env=env,
+            check=True, stdout=subprocess.PIPE, text=True)
+        for line in warm.stdout.splitlines():
+            run, seconds, computed, unchanged = line.split()
+            seconds = float(seconds)
+            label = {'first': 'in process, first',
+                'again': 'in process, again'}[run]
+            print(f'  {backend:10} {label:26} {seconds:6.2f} s '
+                f'{seconds / floor:6.1f}x floor   [{computed} '
+                f'computed, {unchanged} unchanged]')
 
 
 def _settle_floor(backend, name, tmp, month):
