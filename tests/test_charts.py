@@ -27,7 +27,7 @@ Settlement = pool.get('care.settlement')
 Check = pool.get('care.check')
 result = {
     'settled': max(s.month for s in Settlement.search(
-            [('state', '=', 'approved')])),
+            [('state', 'in', ['approved', 'invoiced', 'paid'])])),
     'checked': max(c.month for c in Check.search(
             [('result', 'in', ['pass', 'fail'])])),
     }

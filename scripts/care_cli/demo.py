@@ -217,12 +217,16 @@ def _life_events(pool, rng, today):
         from_date = person.suspensions[0].from_date
         Person.end_suspension([person],
             from_date + dt.timedelta(days=rng.randint(10, 19)))
+    def after_start(person, days_back):
+        # never before the person was recognised (recent rosters)
+        return max(today - dt.timedelta(days=days_back),
+            person.start_date + dt.timedelta(days=1))
     for person in dead:
         Person.end_eligibility([person], 'death',
-            today - dt.timedelta(days=rng.randint(1, 150)))
+            after_start(person, rng.randint(1, 150)))
     for person in moved:
         Person.end_eligibility([person], 'moved',
-            today - dt.timedelta(days=rng.randint(1, 150)))
+            after_start(person, rng.randint(1, 150)))
 
 
 def _create_users(pool, contracts):
