@@ -23,7 +23,12 @@ def main(result_file, names):
     failed = len(result.failures) + len(result.errors) + errors + len(
         result.unexpectedSuccesses)
     skipped = len(result.skipped)
-    passed = result.testsRun - failed + errors - skipped
+    # An error of setUpClass (or of a module fixture) counts as a failure
+    # but is not one of the tests run
+    test_errors = [e for e, _ in result.errors
+        if not isinstance(e, unittest.suite._ErrorHolder)]
+    passed = max(0, result.testsRun - len(result.failures) - len(test_errors)
+        - len(result.unexpectedSuccesses) - skipped)
     with open(result_file, 'w') as file:
         json.dump({'passed': passed, 'failed': failed, 'skipped': skipped},
             file)
