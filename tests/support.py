@@ -326,6 +326,51 @@ def _initialised_template(key):
     return name
 
 
+def _demo_paths(key):
+    "(template: file or database name, file of its logins)"
+    name = f'caredemo_{key}'
+    logins = os.path.join(INIT_CACHE, name + '.json')
+    if backend() == 'sqlite':
+        return os.path.join(INIT_CACHE, name + '.sqlite'), logins
+    return name, logins
+
+
+def _cached_demo(key):
+    "(template, logins) of the demo kept for the key, or None"
+    template, logins = _demo_paths(key)
+    if not os.path.exists(logins):
+        return None
+    if backend() == 'sqlite' and not os.path.exists(template):
+        return None
+    if backend() == 'postgresql':
+        with _postgres() as conn:
+            if not conn.execute('SELECT 1 FROM pg_database WHERE datname '
+                    '= %s', (template,)).fetchone():
+                return None
+    with open(logins) as file:
+        return template, json.load(file)
+
+
+def _keep_demo(key, database, logins):
+    "Keep a copy of the database's fresh demo for the key"
+    template, logins_path = _demo_paths(key)
+    os.makedirs(INIT_CACHE, exist_ok=True)
+    if database.backend == 'sqlite':
+        for old in glob.glob(os.path.join(INIT_CACHE, 'caredemo_*')):
+            os.remove(old)
+        shutil.copyfile(os.path.join(sqlite_path(),
+                database.name + '.sqlite'), template)
+    else:
+        with _postgres() as conn:
+            for old, in conn.execute("SELECT datname FROM pg_database "
+                    "WHERE datname LIKE 'caredemo\\_%'").fetchall():
+                conn.execute(f'DROP DATABASE IF EXISTS "{old}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{template}" '
+                f'TEMPLATE "{database.name}"')
+    with open(logins_path, 'w') as file:
+        json.dump(logins, file)
+
+
 class CareDatabase:
     """A throw-away database initialised by `care init`.
 
@@ -435,9 +480,23 @@ class CareDatabase:
     def demo(self, persons, password, timeout=INIT_TIMEOUT):
         """Build the demo county in this database: `care demo --persons
         PERSONS --settle-months 1` with CARE_DEMO_PASSWORD=PASSWORD (at
-        least 8 characters), the password of the demo's users.  Return the logins that `care demo`
-        lists for them; fail unless it built the demo (it only prints a
-        summary when the database already holds persons)."""
+        least 8 characters), the password of the demo's users.  Return the
+        logins that `care demo` lists for them; fail unless it built the
+        demo.  The demo built is kept (per sources, day, size and password)
+        and copied into the next database asking for the same one."""
+        key = hashlib.sha256(
+            f'{init_key()} {dt.date.today()} {persons} {password}'.encode()
+            ).hexdigest()[:12]
+        cached = _cached_demo(key)
+        if cached:
+            template, logins = cached
+            self._replace_by(template)
+            return logins
+        logins = self._build_demo(persons, password, timeout)
+        _keep_demo(key, self, logins)
+        return logins
+
+    def _build_demo(self, persons, password, timeout):
         # One month settled and paid: the others are left for the tests
         process = self.care('demo', '--persons', persons,
             '--settle-months', 1, timeout=timeout,
@@ -457,6 +516,17 @@ class CareDatabase:
                         if login.strip()]
         raise CareError(f'care demo did not list its users in {self.name}: '
             + describe(process))
+
+    def _replace_by(self, template):
+        "This database becomes a copy of the template"
+        if self.backend == 'sqlite':
+            shutil.copyfile(template,
+                os.path.join(sqlite_path(), self.name + '.sqlite'))
+        else:
+            with _postgres() as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{self.name}" '
+                    'WITH (FORCE)')
+            self._copy(template)
 
     def serve(self, port, log_path):
         "Start `care serve` on 127.0.0.1:PORT; return the CareServer"
