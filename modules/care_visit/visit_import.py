@@ -134,6 +134,10 @@ class VisitLog(ImportFormatMixin, Model):
         new_ids, rejected = [], []
         unchanged = done = 0
         now = dt.datetime.now()
+        # The statistics are refreshed as the table grows within the
+        # import: planned on the table as it was, each chunk's look-up of
+        # stored visits would scan all the visits inserted before it
+        analyze_at = 4 * CHUNK
         for chunk in grouped_slice(rows, CHUNK):
             chunk = list(chunk)
             parsed = []
@@ -170,6 +174,9 @@ class VisitLog(ImportFormatMixin, Model):
                     continue
                 values.append(cls._values(Visit, row, now))
             new_ids.extend(insert_many(Visit, COLUMNS, values))
+            if len(new_ids) >= analyze_at:
+                cls._analyze(Visit)
+                analyze_at *= 2
             done += len(chunk)
             if progress:
                 progress(done)
