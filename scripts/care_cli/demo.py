@@ -7,7 +7,8 @@ import sys
 
 from . import database as db
 from . import (
-    demo_checks, demo_finance, demo_county, demo_procurement, demo_visits, import_visits)
+    demo_checks, demo_county, demo_finance, demo_procurement, demo_visits,
+    import_visits)
 from .i18n import N_, _, pad, screen_width
 from .import_persons import import_file
 from .init import initialise
