@@ -14,9 +14,13 @@ PG_URI = os.environ.get('CARE_TEST_POSTGRESQL',
     'postgresql://postgres@127.0.0.1:5432')
 CACHE = os.environ.get('CARE_TEST_CACHE',
     os.path.join(os.path.expanduser('~'), '.cache', 'shenqing-care'))
-# Suites run once only (they drive a browser against a served database)
+# Suites run once only, on the first backend: the browser suites drive a
+# served database; test_cli tests the command line's own behaviour (help,
+# exit codes, init and demo run twice), the same on both backends, while
+# every PostgreSQL suite runs on databases that `care init` and `care demo`
+# made on PostgreSQL
 ONCE = {'tests.test_browser', 'tests.test_browser_procurement',
-    'tests.test_browser_supervision'}
+    'tests.test_browser_supervision', 'tests.test_cli'}
 
 
 def module_suites():
