@@ -23,8 +23,8 @@ CHUNK = 1000
 COUNTED = ('draft', 'submitted', 'approved', 'processing', 'succeeded')
 
 
-def committed_amounts(settlement_ids):
-    "{settlement id: amount of its payments that did not fail}"
+def paid_amounts(settlement_ids, states):
+    "{settlement id: amount of its payments in the states}"
     Payment = Pool().get('account.payment')
     payment = Payment.__table__()
     cursor = Transaction().connection.cursor()
@@ -33,11 +33,16 @@ def committed_amounts(settlement_ids):
         cursor.execute(*payment.select(payment.care_settlement,
                 Sum(payment.amount),
                 where=payment.care_settlement.in_(list(settlement_ids))
-                & payment.state.in_(COUNTED),
+                & payment.state.in_(list(states)),
                 group_by=payment.care_settlement))
         for settlement_id, amount in cursor:
             amounts[settlement_id] = as_decimal(amount)
     return amounts
+
+
+def committed_amounts(settlement_ids):
+    "{settlement id: amount of its payments that did not fail}"
+    return paid_amounts(settlement_ids, COUNTED)
 
 
 def serialize(settlements):
@@ -104,20 +109,9 @@ class SettlementPaymentMixin:
     @classmethod
     def update_paid(cls, settlements):
         "Invoiced settlements whose net has succeeded in payments are paid"
-        Payment = Pool().get('account.payment')
-        payment = Payment.__table__()
-        cursor = Transaction().connection.cursor()
         settlements = [s for s in settlements if s.state == 'invoiced']
-        if not settlements:
-            return
-        cursor.execute(*payment.select(payment.care_settlement,
-                Sum(payment.amount),
-                where=payment.care_settlement.in_([s.id for s in settlements])
-                & (payment.state == 'succeeded'),
-                group_by=payment.care_settlement))
-        succeeded = {i: as_decimal(a) for i, a in cursor}
-        cls.paid([s for s in settlements
-                if succeeded.get(s.id, Decimal(0)) >= s.net])
+        succeeded = paid_amounts([s.id for s in settlements], ['succeeded'])
+        cls.paid([s for s in settlements if succeeded[s.id] >= s.net])
 
 
 class Payment(metaclass=PoolMeta):
