@@ -8,6 +8,7 @@ from collections import namedtuple
 from decimal import Decimal
 
 from trytond.i18n import gettext
+from trytond.model.exceptions import ValidationError
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
 
@@ -55,7 +56,7 @@ def import_bank_rows(rows, date):
     Line = pool.get('account.statement.line')
     journal = Configuration(1).statement_journal
     if not journal:
-        raise ValueError(gettext(
+        raise ValidationError(gettext(
                 'care_settlement.msg_settlement_accounting_missing'))
     references = {r.reference for r in rows}
     payments = {}
