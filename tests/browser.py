@@ -65,6 +65,13 @@ URL_SETTLED = '''() => {
     return tab && session && decodeURIComponent(window.location.hash)
         == '#' + session.database + '/' + decodeURIComponent(tab.get_url());
 }'''
+# Resolves after the browser has drawn the next frames (sao's redraws of
+# the last event are done)
+NEXT_FRAME = """() => new Promise(resolve => requestAnimationFrame(
+    () => requestAnimationFrame(() => setTimeout(resolve, 0))))"""
+# What Playwright says of an element that sao replaced meanwhile
+DETACHED = re.compile(r'detached|not attached|Execution context was '
+    r'destroyed|Element is not attached', re.I)
 # The id of the current tab's record (null without)
 CURRENT_RECORD = '''() => {
     const screen = Sao.Tab.tabs.get_current().screen;
@@ -219,11 +226,13 @@ class SaoBrowserMixin(support.CareServerMixin):
 
     def _wait_until(self, condition, what, timeout=STEP_TIMEOUT / 1000):
         """Wait until CONDITION; fail at once when sao shows an error dialog
-        or raises an uncaught error (a page that will never come)"""
+        or raises an uncaught error (a page that will never come).  The
+        condition queries the page afresh each time: an element sao
+        redraws meanwhile (detached from the DOM) only means not yet"""
         deadline = time.monotonic() + timeout
         errors = self.page.locator('.error-dialog, .message-dialog').filter(
             visible=True)
-        while not condition():
+        while not self._holds(condition):
             if self.page_errors():
                 self.fail(f'the web client failed while waiting for {what}: '
                     + ' / '.join(self.page_errors()))
@@ -232,7 +241,19 @@ class SaoBrowserMixin(support.CareServerMixin):
                     + ' / '.join(errors.all_inner_texts()).strip())
             if time.monotonic() > deadline:
                 self.fail(f'waited {timeout:.0f} s in vain for {what}')
-            self.page.wait_for_timeout(250)
+            # until the next animation frame: the page's state, not a delay
+            self.page.evaluate(NEXT_FRAME)
+
+    @staticmethod
+    def _holds(condition):
+        "CONDITION(), false while sao redraws what it looks at"
+        from playwright.sync_api import Error
+        try:
+            return condition()
+        except Error as error:
+            if DETACHED.search(str(error)):
+                return False
+            raise
 
     # Logging in, the menu and the tabs
 
@@ -240,7 +261,10 @@ class SaoBrowserMixin(support.CareServerMixin):
         """Log in as LOGIN and wait for the menu; SCREENSHOT names a
         screenshot of the filled-in login dialog"""
         page = self.page
-        page.goto(self.server.url, wait_until='load')
+        # The server lists no databases ([database] list = False): the
+        # address names it, as the README tells users
+        page.goto(f'{self.server.url}#{self.database.name}',
+            wait_until='load')
         dialog = page.locator('.login-dialog')
         dialog.locator('#login').wait_for(state='visible')
         # A list of the databases (several) or an entry (one, read-only)
@@ -337,9 +361,16 @@ class SaoBrowserMixin(support.CareServerMixin):
                 ':scope > thead > tr > th').filter(visible=True)
             .all_inner_texts() if t.strip()]
 
-    @staticmethod
-    def cell_texts(table, header):
-        "The texts of the column HEADER of the sao list TABLE (None if none)"
+    def cell_texts(self, table, header):
+        """The texts of the column HEADER of the sao list TABLE (None if
+        none), the table found afresh when sao redraws it meanwhile"""
+        for _ in range(MORE_ROWS):
+            try:
+                return table.evaluate(COLUMN, header)
+            except Exception as error:
+                if not DETACHED.search(str(error)):
+                    raise
+                table.wait_for(state='attached')
         return table.evaluate(COLUMN, header)
 
     def wait_cells(self, table, header, what):
@@ -350,12 +381,16 @@ class SaoBrowserMixin(support.CareServerMixin):
     def all_cells(self, table, header):
         """The texts of the column HEADER once every row is shown (sao shows
         lists by pages; a row 'more' shows the next)"""
+        rows = table.locator(':scope > tbody > tr')
         for _ in range(MORE_ROWS):
             more = table.locator('tbody > tr.more-row').filter(visible=True)
-            if not more.count():
+            if not self._holds(more.count):
                 break
+            shown = rows.count()
             more.first.click()
-            self.page.wait_for_timeout(200)
+            # the next page's rows are drawn (or the row 'more' is gone)
+            self._wait_until(lambda: rows.count() != shown
+                or not more.count(), 'the next rows of the list')
         return self.cell_texts(table, header) or []
 
     @staticmethod
@@ -372,8 +407,11 @@ class SaoBrowserMixin(support.CareServerMixin):
         # form has replaced the list opens the list again in a second tab
         # (Playwright's double-click is faster than any hand)
         cell.click()
+        self._wait_until(lambda: 'selected' in (
+                row.get_attribute('class') or ''), f'the row {text} selected')
         self.page.wait_for_function(URL_SETTLED)
-        self.page.wait_for_timeout(300)
+        # sao has handled the hash change of the selection
+        self.page.evaluate(NEXT_FRAME)
         cell.dblclick()
 
     # Forms

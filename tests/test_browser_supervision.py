@@ -33,7 +33,7 @@ import unittest
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from tests.browser import SAO_WORDS, SELECTED, SaoBrowserMixin
+from tests.browser import NEXT_FRAME, SAO_WORDS, SELECTED, SaoBrowserMixin
 
 # Enough persons for a month with three failed inspections: its third
 # rectification is left unanswered and runs overdue
@@ -387,7 +387,8 @@ class SupervisionBrowserTestCase(SaoBrowserMixin, unittest.TestCase):
             and inspector.input_value() == employee['name']
             and date.input_value() == today.strftime(facts['date_format']),
             'the inspection filled in')
-        page.wait_for_timeout(300)
+        # sao has drawn what was entered before the screenshot
+        page.evaluate(NEXT_FRAME)
         self.screenshot('inspection-filled')
         buttons = form.locator('button')
         fail = buttons.get_by_text(GLOSSARY['results']['fail'], exact=True)

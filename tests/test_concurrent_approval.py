@@ -257,6 +257,27 @@ class ConcurrentApprovalTestCase(unittest.TestCase):
         self.assertEqual(after['state'], 'invoiced')
         self.assertEqual(len(after['invoices']), 1)
 
+    def test_3_care_pay_at_once(self):
+        """Two `care pay` of the month at once (the settlement's row is
+        written by both): neither ends with a traceback; each pays nothing
+        more or, having kept losing, says in Chinese that another run holds
+        the records and exits 1"""
+        self.assertIn('pay', self.raced, 'test_2 did not pay')
+        before = self.outcome()
+        racers = [subprocess.Popen(self.db.command('pay', '--month', MONTH),
+                cwd=ROOT, env=environment(), stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL)
+            for _ in range(2)]
+        for racer in racers:
+            stdout, stderr = racer.communicate(timeout=COMMAND_TIMEOUT)
+            self.assertNotIn('Traceback', stderr)
+            if racer.returncode:
+                self.assertEqual(racer.returncode, 1, stderr)
+                self.assertRegex(stderr, '[\u4e00-\u9fff]')
+            else:
+                self.assertIn('payments: 0 processing', stdout)
+        self.assertEqual(self.outcome(), before)
+
 
 if __name__ == '__main__':
     unittest.main()

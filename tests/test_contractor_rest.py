@@ -27,6 +27,14 @@ LOGIN = 'contractor_a'
 # Asia/Shanghai is eight hours ahead of UTC, in which Tryton keeps times
 SHANGHAI = dt.timedelta(hours=8)
 
+
+def whole_years(birth):
+    "Whole years since birth, today in Asia/Shanghai"
+    today = (dt.datetime.now(dt.timezone.utc) + SHANGHAI).date()
+    return today.year - birth.year - (
+        (today.month, today.day) < (birth.month, birth.day))
+
+
 # Run by CareDatabase.python() as admin: the two contractors, their
 # contracts, persons, assignments and an accepted visit each; the ids
 SETUP = support.TWO_CONTRACTORS + r'''
@@ -91,6 +99,23 @@ result = {str(v.id): {
         'note': v.note, 'state': v.state, 'reason': v.reason,
         'source': v.source, 'logged_at': v.logged_at.isoformat(),
         } for v in Visit.search([])}
+'''
+
+# The month's settlements (no visits: nothing to pay), settled as admin;
+# {side: settlement id}.  Settling again changes nothing
+SETTLED = r'''
+Settlement = pool.get('care.settlement')
+Settlement.settle('2025-03')
+result = {side: Settlement.search([('contract', '=', contract)])[0].id
+    for side, contract in params['contracts'].items()}
+'''
+
+# A settlement's figures and state as admin reads them
+SETTLEMENT = r'''
+Settlement = pool.get('care.settlement')
+settlement = Settlement(params['id'])
+result = [str(settlement.net), settlement.state, settlement.month,
+    settlement.approved_by and settlement.approved_by.id]
 '''
 
 
@@ -310,6 +335,26 @@ class ContractorRESTTestCase(support.CareServerMixin, unittest.TestCase):
         self.assertEqual(answer.status, 204, msg=repr(answer))
         self.assertNotIn(wrong['id'], self.visits())
 
+    def test_own_settlement_not_rewritten(self):
+        """A's app reads its settlement and cannot PUT its net, state,
+        month or approver (issue 10: PUT care.settlement/18 was accepted)"""
+        settled = self.database.python(SETTLED, contracts={
+                side: self.ids[side]['contract'] for side in 'ab'})
+        own = settled['a']
+        before = self.database.python(SETTLEMENT, id=own)
+        answer = self.request('GET', f'care.settlement/{own}')
+        self.assertEqual(answer.status, 200, msg=repr(answer))
+        for values in [
+                {'net': {'__class__': 'Decimal', 'decimal': '222164.15'}},
+                {'state': 'approved'}, {'month': '2026-12'},
+                {'approved_by': 1}]:
+            with self.subTest(values=values):
+                self.assertRefused(self.request('PUT',
+                        f'care.settlement/{own}', values), 400, 403)
+        self.assertRefused(self.request('DELETE', f'care.settlement/{own}'),
+            400, 403)
+        self.assertEqual(self.database.python(SETTLEMENT, id=own), before)
+
     def test_no_search_through_hidden_relations(self):
         """A search domain through a person's assignments (to B's contract
         too) or a visit's inspections is refused"""
@@ -329,6 +374,225 @@ class ContractorRESTTestCase(support.CareServerMixin, unittest.TestCase):
         self.assertEqual(answer.status, 200, msg=repr(answer))
         self.assertEqual([r['id'] for r in answer.data],
             [self.ids['a']['visit']])
+
+    def test_birth_date_not_read(self):
+        """A's app reads its person's age, never the birth date (the 8
+        masked digits of the number), nor searches visits by it"""
+        path = f'social_assistance.person/{self.ids["a"]["person"]}'
+        answer = self.request('GET', path, query='f=age&f=id_number')
+        self.assertEqual(answer.status, 200, msg=repr(answer))
+        self.assertEqual(answer.data['age'], whole_years(
+                dt.date(1940, 3, 12)))
+        self.assertNotIn('19400312', answer.body)
+        # Trytond's REST leaves out the fields the user may not read
+        answer = self.request('GET', path, query='f=birth_date')
+        self.assertTrue(answer.status == 200 or 400 <= answer.status < 500,
+            msg=repr(answer))
+        self.assertNotIn('birth_date', answer.body)
+        self.assertNotIn('1940', answer.body)
+        query = 'd=' + base64.urlsafe_b64encode(json.dumps(
+                [['person.birth_date', '=', {'__class__': 'date',
+                            'year': 1940, 'month': 3, 'day': 12}]]
+                ).encode()).decode()
+        answer = self.request('GET', 'care.visit', query=query)
+        self.assertRefused(answer, 400, 403)
+
+    def test_bad_text_refused_cleanly(self):
+        """An external id of 10,000 characters, a NUL in a name, a note over
+        its size: a 400 naming the field and the limit, never a 5xx (on
+        PostgreSQL the index or the driver would refuse them), nothing
+        stored"""
+        for name, values, words in [
+                ('long-id', {'external_id': 'Y' * 10000},
+                    ['External ID', '100']),
+                ('nul', {'caregiver_name': '刘\x00芳'}, ['Caregiver', 'NUL']),
+                ('long-note', {'note': '记' * 2001}, ['Note', '2000']),
+                ]:
+            with self.subTest(case=name):
+                values.setdefault('external_id', f'APP-BAD-{name}')
+                answer = self.request('POST', 'care.visit', self.visit(
+                        start='2025-03-17 11:30', end='2025-03-17 12:00',
+                        **values))
+                self.assertEqual(answer.status, 400, msg=repr(answer))
+                for word in words:
+                    self.assertIn(word, answer.message)
+                self.assertLess(len(answer.body), 2000)
+        self.assertFalse([v for v in self.visits().values()
+                if v['external_id'].startswith(('APP-BAD', 'YYY'))])
+
+
+
+# Age the JSON-RPC session of TOKEN by SECONDS, as if its user had left the
+# client idle that long
+AGE_SESSION = r'''
+import datetime as dt
+from trytond.transaction import Transaction
+Session = pool.get('ir.session')
+table = Session.__table__()
+old = dt.datetime.now() - dt.timedelta(seconds=params['seconds'])
+cursor = Transaction().connection.cursor()
+cursor.execute(*table.update([table.create_date, table.write_date],
+        [old, old], where=table.key == params['token']))
+result = cursor.rowcount
+'''
+
+
+class MoneyOverRESTTestCase(support.CareServerMixin, unittest.TestCase):
+    """Approval, payment and cancellation need a fresh login: a REST key
+    (never a login) cannot press them, and a JSON-RPC session idle longer
+    than Tryton's session timeout (300 s) cannot approve"""
+
+    artifacts = 'money-rest'
+
+    @classmethod
+    def setUpClass(cls):
+        from tests import test_concurrent_approval as race
+        cls.create_database(prefix='caremoney')
+        number = make_id_number()
+        world = cls.database.python(race.SETUP, id_number=number,
+            price=str(race.PRICE))
+        cls.database.create_contractor_user('contractor_a',
+            'Contractor-' + secrets.token_hex(8), world['contractor'],
+            '甲居家养老服务中心')
+        path = support.artifact_path('money-rest-visits.csv')
+        with open(path, 'w', encoding='utf-8-sig', newline='') as file:
+            file.write('外部编号,合同编号,身份证号,服务项目,服务人员,'
+                '开始时间,结束时间\n')
+            for day in range(3, 3 + race.MEALS):
+                file.write(f'meal-{day},{world["contract"]},{number},'
+                    'HC-MEAL,王芳,'
+                    f'{race.MONTH}-{day:02d} 11:00,'
+                    f'{race.MONTH}-{day:02d} 11:40\n')
+        cls.database.care('import', 'visits', path, check=True)
+        cls.database.care('settle', '--month', race.MONTH, check=True)
+        cls.target = cls.database.python(race.TARGET, month=race.MONTH,
+            contract=world['contract'])
+        state = cls.database.python(race.CONFIRM, as_user='contractor_a',
+            id=cls.target['id'])
+        assert state == 'confirmed', state
+        cls.outcome_code = race.OUTCOME
+        cls.password = 'Officer-' + secrets.token_hex(8)
+        cls.keys = {}
+        for login, group in [
+                ('officer', 'care_procurement.group_procurement'),
+                ('clerk', 'care_settlement.group_finance')]:
+            cls.database.create_user(login, cls.password, [group])
+            cls.keys[login] = cls.database.python(APPLICATION, login=login)
+        cls.start_server()
+        cls.rest = f'{cls.server.url}{cls.database.name}/rest/model/'
+        cls.rpc = f'{cls.server.url}{cls.database.name}/rpc/'
+
+    def outcome(self):
+        return self.database.python(self.outcome_code, id=self.target['id'])
+
+    def press(self, login, button):
+        "POST the settlement's BUTTON with LOGIN's key; the RESTAnswer"
+        request = urllib.request.Request(
+            f'{self.rest}care.settlement/{self.target["id"]}/{button}',
+            data=b'{}', method='POST', headers={
+                'Content-Type': 'application/json',
+                'Authorization': f'Bearer {self.keys[login]}'})
+        return support.send(request, RESTAnswer)
+
+    def jsonrpc(self, method, params, session=None):
+        payload = json.dumps({'id': 1, 'method': method,
+                'params': params}).encode()
+        request = urllib.request.Request(self.rpc, data=payload,
+            method='POST', headers={'Content-Type': 'application/json'})
+        if session:
+            login, user_id, token = session
+            request.add_header('Authorization', 'Session ' + base64.b64encode(
+                    f'{login}:{user_id}:{token}'.encode()).decode())
+        return support.send(request, RESTAnswer)
+
+    def login(self, login):
+        answer = self.jsonrpc('common.db.login',
+            [login, {'password': self.password}])
+        self.assertEqual(answer.status, 200, msg=repr(answer))
+        user_id, token, *_ = answer.data['result']
+        return login, user_id, token
+
+    def test_money_buttons_over_rest_and_stale_session(self):
+        """The officer's key cannot approve nor cancel, the clerk's cannot
+        pay; a session idle 10 minutes cannot approve; a fresh one can"""
+        before = self.outcome()
+        self.assertEqual(before['state'], 'confirmed')
+        for login, button in [('officer', 'approve'), ('officer', 'cancel'),
+                ('clerk', 'approve')]:
+            with self.subTest(login=login, button=button):
+                answer = self.press(login, button)
+                self.assertTrue(400 <= answer.status < 500, repr(answer))
+        self.assertEqual(self.outcome(), before)
+
+        session = self.login('officer')
+        context = self.jsonrpc('model.res.user.get_preferences',
+            [True, {}], session).data['result']
+        aged = self.database.python(AGE_SESSION, token=session[2],
+            seconds=600)
+        self.assertEqual(aged, 1)
+        answer = self.jsonrpc('model.care.settlement.approve',
+            [[self.target['id']], context], session)
+        self.assertEqual(answer.status, 401, msg=repr(answer))
+        self.assertEqual(self.outcome(), before)
+
+        session = self.login('officer')
+        answer = self.jsonrpc('model.care.settlement.approve',
+            [[self.target['id']], context], session)
+        self.assertEqual(answer.status, 200, msg=repr(answer))
+        self.assertNotIn('error', answer.data or {}, msg=repr(answer))
+        approved = self.outcome()
+        self.assertEqual(approved['state'], 'invoiced')
+
+        # Invoiced: the clerk's key can neither pay it nor the officer's
+        # cancel it
+        for login, button in [('clerk', 'pay_button'),
+                ('officer', 'cancel'), ('clerk', 'draft')]:
+            with self.subTest(login=login, button=button):
+                answer = self.press(login, button)
+                self.assertTrue(400 <= answer.status < 500, repr(answer))
+        self.assertEqual(self.outcome(), approved)
+        self.assertEqual(approved['payments'], [])
+
+    def test_bad_requests_are_user_errors(self):
+        """An order clause with SQL in it, an order by a computed field, a
+        20,000-term OR and a read of the past (_datetime) are answered with
+        a user error or a 4xx, never a server error"""
+        session = self.login('officer')
+        context = self.jsonrpc('model.res.user.get_preferences',
+            [True, {}], session).data['result']
+        huge = ['OR'] + [['id', '=', i] for i in range(1, 20001)]
+        for method, params in [
+                ('model.care.settlement.search',
+                    [[], 0, 10, [['month; SELECT 1', 'ASC']], context]),
+                ('model.care.settlement.search',
+                    [[], 0, 10, [['month', 'ASC; DROP TABLE x']], context]),
+                ('model.care.settlement.search',
+                    [[], 0, 10, [['contract.contractor.rec_name', 'ASC']],
+                        context]),
+                ('model.care.visit.search_read',
+                    [[], 0, 10, [['flags', 'ASC']], ['id'], context]),
+                ('model.care.visit.search', [huge, 0, 10, None, context]),
+                ('model.care.visit.search_count', [huge, context]),
+                ('model.care.settlement.read', [[self.target['id']],
+                        ['net', 'state'], dict(context, _datetime={
+                                '__class__': 'datetime', 'year': 2025,
+                                'month': 1, 'day': 1, 'hour': 0,
+                                'minute': 0, 'second': 0,
+                                'microsecond': 0})]),
+                ]:
+            with self.subTest(method=method, params=str(params)[:120]):
+                answer = self.jsonrpc(method, params, session)
+                import sys; print('DEBUG', method, repr(answer)[:300], file=sys.stderr)
+                self.assertLess(answer.status, 500, msg=repr(answer))
+                if answer.status == 200 and 'error' in answer.data:
+                    self.assertEqual(answer.data['error'][0], 'UserError',
+                        msg=repr(answer))
+        # a good order still sorts
+        answer = self.jsonrpc('model.care.settlement.search', [[], 0, 10,
+                [['month', 'DESC'], ['contract.number', 'ASC']], context],
+            session)
+        self.assertEqual(answer.data.get('result'), [self.target['id']],
+            msg=repr(answer))
 
 
 if __name__ == '__main__':

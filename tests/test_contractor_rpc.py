@@ -71,6 +71,28 @@ result = {
     }
 '''
 
+# The month's settlements (no visits: nothing to pay), settled as admin;
+# {side: settlement id}.  Settling again changes nothing
+SETTLED = r'''
+Settlement = pool.get('care.settlement')
+Settlement.settle('2025-03')
+result = {side: Settlement.search([('contract', '=', contract)])[0].id
+    for side, contract in params['contracts'].items()}
+'''
+
+# A settlement as admin reads it
+SETTLEMENT = r'''
+Settlement = pool.get('care.settlement')
+settlement = Settlement(params['id'])
+result = {
+    'net': str(settlement.net), 'gross': str(settlement.gross),
+    'state': settlement.state, 'month': settlement.month,
+    'approved_by': settlement.approved_by and settlement.approved_by.id,
+    'confirmed_by': settlement.confirmed_by and settlement.confirmed_by.id,
+    'lines': len(settlement.lines),
+    }
+'''
+
 
 def decimal(value):
     "A Decimal as trytond's JSON-RPC encodes it"
@@ -288,6 +310,46 @@ class ContractorRPCTestCase(support.CareServerMixin, unittest.TestCase):
         self.assertEqual([r['id'] for r in rows],
             [self.ids['a']['care.contract']])
         self.assertEqual(self.state()['link'], self.ids['a']['contractor'])
+
+    def test_own_settlement_not_rewritten(self):
+        """A's own settlement: writing its figures, state, month or approver
+        is refused (issue 10, as contractor03 wrote net); confirming with the
+        button is A's"""
+        settled = self.database.python(SETTLED, contracts={
+                side: self.ids[side]['care.contract'] for side in 'ab'})
+        own = settled['a']
+        before = self.database.python(SETTLEMENT, id=own)
+        self.assertEqual(before['state'], 'computed')
+        for values in [{'net': decimal('222164.15')},
+                {'state': 'approved', 'month': '2026-12', 'approved_by': 1,
+                    'net': decimal('9999999.00')},
+                {'state': 'invoiced'}, {'gross': decimal(1)},
+                {'confirmed_by': self.user_id}]:
+            with self.subTest(values=values):
+                self.assertRefused(self.call('model.care.settlement.write',
+                        [own], values, self.context))
+        self.assertRefused(self.call('model.care.settlement.create',
+                [{'contract': self.ids['a']['care.contract'],
+                        'month': '2025-04', 'net': decimal(1)}],
+                self.context))
+        self.assertRefused(self.call('model.care.settlement.delete',
+                [own], self.context))
+        # nor B's, nor the wizard that cancels, nor its lines
+        self.assertRefused(self.call('model.care.settlement.write',
+                [settled['b']], {'net': decimal(1)}, self.context))
+        context = dict(self.context, active_model='care.settlement',
+            active_id=own, active_ids=[own])
+        self.assertRefused(self.call('wizard.care.settlement.cancel.create',
+                context))
+        self.assertEqual(self.database.python(SETTLEMENT, id=own), before)
+        self.call_ok('model.care.settlement.confirm', [own], self.context)
+        after = self.database.python(SETTLEMENT, id=own)
+        self.assertEqual((after['state'], after['confirmed_by']),
+            ('confirmed', self.user_id))
+        self.assertEqual({k: v for k, v in after.items()
+                if k not in {'state', 'confirmed_by'}},
+            {k: v for k, v in before.items()
+                if k not in {'state', 'confirmed_by'}})
 
     def state(self):
         b = self.ids['b']

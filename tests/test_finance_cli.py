@@ -35,44 +35,23 @@ STATEMENT_HEADER = ['交易日期', '收款人', '金额', '附言']
 ORDER_COLUMNS = ['收款人', '金额', '附言']
 # FORMATS.md, rejected files
 LINE, REASON = '行号', '原因'
-VISIT_HEADER = ['外部编号', '合同编号', '身份证号', '服务项目', '服务人员',
-    '服务人员证件号', '开始时间', '结束时间', '经度', '纬度']
 CENT = Decimal('0.01')
 CJK = re.compile(r'[\u4e00-\u9fff]')
 
-# The month after the last one the demo settled (the demo runs the whole
-# cycle of the months it settles), and, unless that month has visits of its
-# own, the accepted visits of the last month moved to it (same day of the
-# month and time of day, Asia/Shanghai) as the contractors' apps export them
-# (FORMATS.md "visits")
-NEXT_MONTH_VISITS = '''
-import datetime as dt
+# The latest month that has ended with visits that nobody settled (the demo
+# settles the last of its months, which have all ended: the one before it),
+# and the month before that one.  Only a month that has ended is settled
+# (DESIGN.md), whatever the day the test runs.
+UNSETTLED_MONTH = '''
+from trytond.modules.care_visit.local_time import month_ended
 Settlement = pool.get('care.settlement')
 Visit = pool.get('care.visit')
-last = max(s.month for s in Settlement.search([]))
-year, month = map(int, last.split('-'))
-year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-target = f'{year}-{month:02d}'
-shanghai = dt.timedelta(hours=8)
-rows = []
-has_visits = bool(Visit.search([('month', '=', target)], limit=1))
-for v in [] if has_visits else Visit.search([('month', '=', last),
-            ('state', '=', 'accepted')], order=[('id', 'ASC')]):
-    start = v.start + shanghai
-    try:
-        start = start.replace(year=year, month=month)
-    except ValueError:
-        # the 31st of a month followed by a shorter one
-        continue
-    end = start + (v.end - v.start)
-    rows.append([f'{v.external_id}@{target}', v.contract.number,
-            v.person.id_number, v.service.code, v.caregiver_name,
-            v.caregiver_id_number or '',
-            start.strftime('%Y-%m-%d %H:%M:%S'),
-            end.strftime('%Y-%m-%d %H:%M:%S'),
-            '' if v.longitude is None else repr(v.longitude),
-            '' if v.latitude is None else repr(v.latitude)])
-result = {'last': last, 'month': target, 'rows': rows}
+settled = {s.month for s in Settlement.search([])}
+months = {v['month'] for v in Visit.search_read([], fields_names=['month'])}
+target = max(m for m in months - settled if month_ended(m))
+year, month = map(int, target.split('-'))
+year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+result = {'month': target, 'before': f'{year}-{month:02d}'}
 '''
 
 # The contractors confirm, each in its own session, then the bureau
@@ -197,15 +176,9 @@ class FinanceCliTestCase(unittest.TestCase):
         cls.db.create()
         cls.db.demo(300, 'demo-password')
 
-        # A month with visits that nobody settled yet
-        visits = cls.db.python(NEXT_MONTH_VISITS)
-        cls.month, cls.last_month = visits['month'], visits['last']
-        if visits['rows']:
-            path = cls.path('visits.csv')
-            write_csv(path, VISIT_HEADER, visits['rows'])
-            process = cls.db.care('import', 'visits', path)
-            if process.returncode != 0:
-                raise CareError(describe(process))
+        # A month that has ended, with visits that nobody settled yet
+        months = cls.db.python(UNSETTLED_MONTH)
+        cls.month, cls.last_month = months['month'], months['before']
 
         path = cls.path('settlements.csv')
         process = cls.db.care('settle', '--month', cls.month,
@@ -294,9 +267,10 @@ class FinanceCliTestCase(unittest.TestCase):
                 self.assertEqual(money(balance),
                     Decimal(values['contract_amount'])
                     - Decimal(values['settled_to_date']))
-                # the month takes its net off the balance of the month before
-                self.assertEqual(money(balance),
-                    self.balances_before()[number] - net)
+                # the month takes its net off the balance of the month
+                # before (the contract's amount when nothing was settled)
+                self.assertEqual(money(balance), self.balances_before().get(
+                        number, Decimal(values['contract_amount'])) - net)
                 if number in unpaid:
                     self.assertEqual(status, 'unpaid')
                     self.assertEqual(values['state'], 'invoiced')
@@ -500,6 +474,57 @@ class FinanceCliTestCase(unittest.TestCase):
         self.assertNotIn('Traceback', process.stderr)
         self.assertFalse(os.path.exists(self.path('no-reference.rejected.csv')))
         self.assertEqual(self.finance(), before)
+
+    def test_0_pay_refused_to_others(self):
+        """care pay --login runs as that user with Tryton's access checks: a
+        contractor whose settlement of the month is invoiced, or a
+        registry officer, is refused in Chinese (exit 1) and nothing is
+        paid; an unknown login is exit 2"""
+        logins = [v['contractor_login'] for v in self.approval.values()
+            if v['state'] == 'invoiced' and v['contractor_login']]
+        self.assertTrue(logins, self.approval)
+        self.db.create_user('registry_clerk', 'Registry-password-1',
+            ['social_assistance.group_registry'])
+        before = self.finance()
+        for login in [logins[0], 'registry_clerk']:
+            with self.subTest(login=login):
+                process = self.care('pay', '--month', self.month,
+                    '--login', login, returncode=1)
+                self.assertRegex(process.stderr, CJK)
+                self.assertNotIn('Traceback', process.stderr)
+                self.assertNotRegex(process.stdout, PAY)
+        process = self.care('pay', '--month', self.month, '--login',
+            'nobody-such', returncode=2)
+        self.assertIn('nobody-such', process.stderr)
+        self.assertNotIn('Traceback', process.stderr)
+        self.assertEqual(self.finance(), before)
+
+    def test_unlock(self):
+        """care unlock LOGIN clears the failed logins that make Tryton's
+        back-off refuse even the right password"""
+        count = self.db.python(ATTEMPTS, login='finance', add=3)
+        self.assertEqual(count, 3)
+        process = self.care('unlock', 'finance')
+        self.assertIn('finance', process.stdout)
+        self.assertIn('3', process.stdout)
+        self.assertEqual(self.db.python(ATTEMPTS, login='finance', add=0), 0)
+        process = self.care('unlock', 'nobody-such', returncode=2)
+        self.assertNotIn('Traceback', process.stderr)
+
+
+# Add ADD failed logins of LOGIN (as trytond records a wrong password);
+# the number recorded
+ATTEMPTS = '''
+Attempt = pool.get('res.user.login.attempt')
+from trytond.transaction import Transaction
+for _ in range(params['add']):
+    Attempt.add(params['login'])
+table = Attempt.__table__()
+cursor = Transaction().connection.cursor()
+cursor.execute(*table.select(table.id,
+        where=table.login == params['login']))
+result = len(cursor.fetchall())
+'''
 
 
 if __name__ == '__main__':

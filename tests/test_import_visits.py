@@ -2,6 +2,7 @@
 row, one bad row among 50,000, re-import, XLSX, and an import killed
 midway."""
 import csv
+import io
 import os
 import re
 import signal
@@ -179,6 +180,64 @@ class ImportVisitsTestCase(unittest.TestCase):
         again = self.db.care('import', 'visits', xlsx)
         self.assertEqual(again.returncode, 0, again.stderr)
         self.assertEqual(summary(again), (0, 0, 0, count, 0))
+
+    def test_bad_cells_reject_their_rows_only(self):
+        """A cell over the csv module's limit, bytes that are no text, a NUL,
+        start times at the ends of the calendar, an external id of 10,000
+        characters: each its row rejected with a reason naming the column
+        (and the limit), the good rows around them stored, exit code 3"""
+        path, count = self.visits_file(['4'], seed=17, name='april.csv')
+        header, *rows = read_csv(path)
+        rows = rows[:8]
+        at = {name: header.index(name) for name in header}
+        garbage = 'GARBAGE-BYTES'
+        cases = [  # line, column, value, words of the reason
+            (3, '备注', 'x' * 140000, ['备注', '2000']),
+            (4, '服务人员', garbage, ['服务人员', 'NUL']),
+            (5, '服务人员', '\u5218\x00\u82b3', ['服务人员', 'NUL']),
+            (6, '开始时间', '0001-01-01 00:00', ['开始时间', '1900', '2100']),
+            (7, '开始时间', '9999-12-31 23:59', ['开始时间', '2100']),
+            (8, '外部编号', 'Y' * 10000, ['外部编号', '100']),
+            ]
+        for line, column, value, _ in cases:
+            rows[line - 2][at[column]] = value
+        text = io.StringIO(newline='')
+        csv.writer(text).writerows([header] + rows)
+        with open(path, 'wb') as file:
+            file.write(text.getvalue().encode('utf-8').replace(
+                    garbage.encode(), b'\xff\xfe\x80\x81'))
+
+        process = self.db.care('import', 'visits', path)
+        self.assertEqual(process.returncode, 3, process.stderr)
+        self.assertNotIn('Traceback', process.stderr)
+        created, accepted, by_rules, unchanged, rejected = summary(process)
+        self.assertEqual((created, unchanged, rejected),
+            (len(rows) - len(cases), 0, len(cases)))
+        # The rejected file holds the long cell as it came
+        limit = csv.field_size_limit(1 << 20)
+        self.addCleanup(csv.field_size_limit, limit)
+        rejected_rows = read_csv(os.path.join(self.tmp,
+                'april.rejected.csv'))
+        self.assertEqual([r[-2] for r in rejected_rows[1:]],
+            [str(line) for line, *_ in cases])
+        for row, (line, column, value, words) in zip(
+                rejected_rows[1:], cases):
+            for word in words:
+                self.assertIn(word, row[-1])
+        self.assertEqual(rejected_rows[2][at['服务人员']], '\ufffd' * 4)
+
+    def test_not_text_is_unusable(self):
+        "A file that is no text in any accepted encoding: exit code 2"
+        path = os.path.join(self.tmp, 'visits.csv')
+        with open(path, 'wb') as file:
+            file.write(b'PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00'
+                * 50)
+        before = self.db.python(COUNT_VISITS)
+        process = self.db.care('import', 'visits', path)
+        self.assertEqual(process.returncode, 2, process.stderr)
+        self.assertIn('GB18030', process.stderr)
+        self.assertNotIn('Traceback', process.stderr)
+        self.assertEqual(self.db.python(COUNT_VISITS), before)
 
     def test_killed_midway_stores_nothing(self):
         "An import killed midway stores nothing; run again, each row once"

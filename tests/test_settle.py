@@ -2,11 +2,13 @@
 agrees with the settlement rules to the cent, settling again changes and
 duplicates nothing, approved settlements are left as they are."""
 import csv
+import datetime as dt
 import os
 import re
 import tempfile
 import unittest
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from tests.support import CareDatabase
 
@@ -58,6 +60,15 @@ for s in Settlement.search([('month', '=', month)]):
             gross[s.contract.number] = gross.get(
                 s.contract.number, Decimal(0)) + line.amount
 result = {n: [str(g), visits.get(n, 0)] for n, g in gross.items()}
+'''
+
+
+# The settlements and spot-check plans stored for a month
+STORED = '''
+result = [pool.get('care.settlement').search_count(
+        [('month', '=', params['month'])]),
+    pool.get('care.check.plan').search_count(
+        [('month', '=', params['month'])])]
 '''
 
 
@@ -130,6 +141,23 @@ class SettleTestCase(unittest.TestCase):
         process = self.db.care('settle', '--month', '2026-13')
         self.assertEqual(process.returncode, 2)
         self.assertIn('YYYY-MM', process.stderr)
+
+    def test_month_not_ended(self):
+        """This month (Asia/Shanghai) has not ended: neither settled nor
+        planned; exit 2 with the rule in Chinese, nothing stored"""
+        today = dt.datetime.now(ZoneInfo('Asia/Shanghai')).date()
+        month = today.strftime('%Y-%m')
+        before = self.db.python(STORED, month=month)
+        for command in [['settle', '--month', month],
+                ['checks', 'plan', '--month', month]]:
+            with self.subTest(command=command[0]):
+                process = self.db.care(*command)
+                self.assertEqual(process.returncode, 2, process.stderr)
+                self.assertIn(month, process.stderr)
+                self.assertIn('尚未结束', process.stderr)
+                self.assertNotIn('Traceback', process.stderr)
+        self.assertEqual(self.db.python(STORED, month=month), before)
+        self.assertEqual(before, [0, 0])
 
 
 if __name__ == '__main__':

@@ -3,12 +3,8 @@
 from trytond.model import fields
 from trytond.pool import Pool, PoolMeta
 
-from .search_guard import PROTECTED_RELATIONS, in_procurement_group
-
-
-def _protected(path):
-    return bool(PROTECTED_RELATIONS.intersection(path.split('.'))
-        and not in_procurement_group())
+# Searches on persons and parties are guarded by ProcurementSearchMixin,
+# registered as a mixin of every model (tryton.cfg [register_mixin])
 
 
 class Person(metaclass=PoolMeta):
@@ -16,10 +12,6 @@ class Person(metaclass=PoolMeta):
 
     care_assignments = fields.One2Many('care.contract.assignment', 'person',
         "Care Assignments", readonly=True)
-
-    @classmethod
-    def _search_forbidden(cls, path):
-        return super()._search_forbidden(path) or _protected(path)
 
     @classmethod
     def end_eligibility(cls, persons, reason, date, note=None):
@@ -30,11 +22,3 @@ class Person(metaclass=PoolMeta):
             Assignment.end_on(Assignment.search([
                         ('person', '=', person.id),
                         ]), person.end_date)
-
-
-class Party(metaclass=PoolMeta):
-    __name__ = 'party.party'
-
-    @classmethod
-    def _search_forbidden(cls, path):
-        return super()._search_forbidden(path) or _protected(path)

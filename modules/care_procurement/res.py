@@ -47,9 +47,15 @@ class Rule(metaclass=PoolMeta):
         User = Pool().get('res.user')
         context = super()._get_context(model_name)
         context['care_contractor'] = User.contractor_id()
+        if model_name == 'res.user':
+            # A contractor's user reads itself (and the bureau's users)
+            context['user_id'] = Transaction().user
         return context
 
     @classmethod
     def _get_cache_key(cls, model_names):
         User = Pool().get('res.user')
-        return super()._get_cache_key(model_names) + (User.contractor_id(),)
+        key = super()._get_cache_key(model_names) + (User.contractor_id(),)
+        if 'res.user' in model_names:
+            key += (Transaction().user,)
+        return key

@@ -9,12 +9,13 @@ from trytond.model.exceptions import AccessError, ValidationError
 from trytond.modules.care_procurement.procurement import MONEY
 from trytond.modules.care_procurement.service_list import (
     check_month, month_bounds)
+from trytond.modules.care_visit.local_time import month_ended
 from trytond.modules.social_assistance.sql_tools import insert_many
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.rpc import RPC
 from trytond.tools import grouped_slice
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import (
     Button, StateAction, StateTransition, StateView, Wizard)
 
@@ -137,9 +138,12 @@ class Settlement(SettlementInvoiceMixin, SettlementPaymentMixin, Workflow,
     @classmethod
     def __post_setup__(cls):
         super().__post_setup__()
-        # An approval pays money out: it asks for a recent login
-        cls.__rpc__['approve'] = RPC(
-            readonly=False, instantiate=0, fresh_session=True)
+        # An approval pays money out: it asks for a recent login, as do
+        # paying and cancelling (which unfreezes the month) and its undoing;
+        # a REST key is never one (social_assistance api_guard)
+        for name in ['approve', 'pay_button', 'cancel', 'draft']:
+            cls.__rpc__[name] = RPC(
+                readonly=False, instantiate=0, fresh_session=True)
 
     @staticmethod
     def default_state():
@@ -161,6 +165,15 @@ class Settlement(SettlementInvoiceMixin, SettlementPaymentMixin, Workflow,
                             settlement=settlement.rec_name))
 
     @classmethod
+    def check_months_ended(cls, months):
+        "DESIGN.md: only a month that has ended can be settled"
+        for month in sorted(set(months)):
+            if not month_ended(month):
+                raise ValidationError(gettext(
+                        'care_settlement.msg_settlement_month_not_ended',
+                        month=month))
+
+    @classmethod
     def settle(cls, month, contracts=None, queue=False):
         """Compute the month's settlement of every non-draft contract whose
         period meets the month (or of the contracts given).  Open ones are
@@ -172,6 +185,7 @@ class Settlement(SettlementInvoiceMixin, SettlementPaymentMixin, Workflow,
         pool = Pool()
         Contract = pool.get('care.contract')
         check_month(month)
+        cls.check_months_ended([month])
         first, last = month_bounds(month)
         if contracts is None:
             contracts = Contract.search([
@@ -226,11 +240,29 @@ class Settlement(SettlementInvoiceMixin, SettlementPaymentMixin, Workflow,
 
     @classmethod
     def _compute_month(cls, month, settlements):
+        changed, new_lines, to_write = [], [], []
+        for settlement, values, lines in cls._changes(month, settlements):
+            changed.append(settlement)
+            new_lines += [[settlement.id] + list(l) for l in lines]
+            # What was confirmed or approved is no longer what is settled
+            values.update(confirmed_by=None, approved_by=None,
+                second_approved_by=None)
+            to_write.extend([[settlement], values])
+        if changed:
+            cls._replace_lines(changed, new_lines)
+            cls.write(*to_write)
+        return changed
+
+    @classmethod
+    def _changes(cls, month, settlements):
+        """[(settlement, values, lines)] of the settlements of the month
+        whose stored figures differ from the rules' on the facts as they
+        are now (drafts always), in one pass set-wise"""
         contract_ids = [s.contract.id for s in settlements]
         quantities = settlement_compute.visit_quantities(contract_ids, month)
         failures = settlement_compute.failed_checks(contract_ids, month)
         stored = cls._stored_lines(settlements)
-        changed, new_lines, to_write = [], [], []
+        changes = []
         for settlement in settlements:
             contract = settlement.contract
             lines = settlement_compute.compute_lines(contract, month,
@@ -250,16 +282,25 @@ class Settlement(SettlementInvoiceMixin, SettlementPaymentMixin, Workflow,
                     and all(getattr(settlement, k) == v
                         for k, v in values.items())):
                 continue
-            changed.append(settlement)
-            new_lines += [[settlement.id] + list(l) for l in lines]
-            # What was confirmed or approved is no longer what is settled
-            values.update(confirmed_by=None, approved_by=None,
-                second_approved_by=None)
-            to_write.extend([[settlement], values])
-        if changed:
-            cls._replace_lines(changed, new_lines)
-            cls.write(*to_write)
-        return changed
+            changes.append((settlement, values, lines))
+        return changes
+
+    @classmethod
+    def check_current(cls, settlements):
+        """Refuse the settlements whose figures are no longer the rules'
+        on the facts as they are now (DESIGN.md: approval recomputes and
+        refuses when the figures differ from those confirmed)"""
+        by_month = {}
+        for settlement in settlements:
+            by_month.setdefault(settlement.month, []).append(settlement)
+        for month, of_month in sorted(by_month.items()):
+            for settlement, values, _lines in cls._changes(month, of_month):
+                raise ValidationError(gettext(
+                        'care_settlement.msg_settlement_stale',
+                        settlement=settlement.rec_name,
+                        old_net=settlement.net, new_net=values['net'],
+                        old_failed=settlement.failed_checks,
+                        new_failed=values['failed_checks']))
 
     @classmethod
     def _stored_lines(cls, settlements):
@@ -322,6 +363,11 @@ class Settlement(SettlementInvoiceMixin, SettlementPaymentMixin, Workflow,
         Configuration = pool.get('care.configuration')
         user = Transaction().user
         threshold = Configuration(1).second_approval_amount
+        confirmed = [s for s in settlements if s.state == 'confirmed']
+        cls.check_months_ended([s.month for s in confirmed])
+        # Recomputed in this transaction: nothing is approved on figures the
+        # facts no longer give
+        cls.check_current(confirmed)
         first, final = [], []
         for settlement in settlements:
             if settlement.state != 'confirmed':
@@ -463,7 +509,10 @@ class Cancel(Wizard):
     cancel = StateTransition()
 
     def transition_cancel(self):
-        self.model.do_cancel(self.records, self.start.reason)
+        # Wizard.check_access let only the action's group (procurement) in;
+        # the cancel reaches the invoice, finance's books, as a button does
+        with without_check_access():
+            self.model.do_cancel(self.records, self.start.reason)
         return 'end'
 
 

@@ -18,7 +18,7 @@ from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
-from . import sampling
+from . import local_time, sampling
 from .visit import COORDINATES, VisitSearchMixin
 
 METHODS = [
@@ -110,6 +110,14 @@ class CheckPlan(VisitSearchMixin, Workflow, ModelSQL, ModelView):
         if 'month' in field_names:
             for plan in plans:
                 check_month(plan.month)
+                plan.check_month_ended()
+
+    def check_month_ended(self):
+        "DESIGN.md: a month that has not ended cannot be planned"
+        if not local_time.month_ended(self.month):
+            raise ValidationError(gettext(
+                    'care_visit.msg_check_plan_month_not_ended',
+                    month=self.month))
 
     @classmethod
     @ModelView.button
@@ -118,6 +126,8 @@ class CheckPlan(VisitSearchMixin, Workflow, ModelSQL, ModelView):
         "Create the plan's inspections from the sample of each contract"
         Check = Pool().get('care.check')
         for plan in plans:
+            # Plans stored before the rule are checked when drawn
+            plan.check_month_ended()
             # The one drawing inspects unless the plan is shared out
             inspector = Check.default_inspector()
             rows = [[plan.id, contract, person, flagged, 'pending',
@@ -276,6 +286,14 @@ class Check(VisitSearchMixin, Workflow, ModelSQL, ModelView):
         super().check_modification(
             mode, checks, values=values, external=external)
         if mode == 'delete':
+            for check in checks:
+                if check.result != 'pending':
+                    raise AccessError(gettext('care_visit.msg_check_done',
+                            check=check.rec_name))
+        # The result itself nobody writes (field access, check.xml); once
+        # recorded, the contract, month and findings that decide a deduction
+        # are kept as they are (the transitions write with access checks off)
+        if mode == 'write' and external:
             for check in checks:
                 if check.result != 'pending':
                     raise AccessError(gettext('care_visit.msg_check_done',

@@ -15,6 +15,19 @@ DAY_ENDS = dt.time(22, 0)
 LATE_AFTER = dt.timedelta(days=3)
 
 
+def today():
+    "Today's date in Asia/Shanghai, the county's calendar"
+    return dt.datetime.now(LOCAL).date()
+
+
+def month_ended(month):
+    """Whether the YYYY-MM month has ended: its last day lies before today
+    in Asia/Shanghai (only such a month is settled or sampled)"""
+    year, number = map(int, month.split('-'))
+    following = dt.date(year + number // 12, number % 12 + 1, 1)
+    return following <= today()
+
+
 def to_local(value):
     "The Asia/Shanghai wall time of a naive UTC datetime"
     return value.replace(tzinfo=dt.timezone.utc).astimezone(LOCAL)

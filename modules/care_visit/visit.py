@@ -9,6 +9,7 @@ from trytond.modules.care_procurement.search_guard import (
     ProcurementSearchMixin)
 from trytond.modules.social_assistance.person import check_id_number
 from trytond.modules.social_assistance.sql_tools import update_many
+from trytond.modules.social_assistance.text_check import TextCheckMixin
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
 from trytond.tools import grouped_slice
@@ -57,7 +58,9 @@ class VisitSearchMixin(ProcurementSearchMixin):
             and User.contractor_id() is not None)
 
 
-class Visit(VisitRulesMixin, VisitSearchMixin, ModelSQL, ModelView):
+class Visit(
+        TextCheckMixin, VisitRulesMixin, VisitSearchMixin, ModelSQL,
+        ModelView):
     "Care Visit"
     __name__ = 'care.visit'
     _history = True
@@ -86,9 +89,10 @@ class Visit(VisitRulesMixin, VisitSearchMixin, ModelSQL, ModelView):
     contract_services = fields.Function(fields.Many2Many(
             'care.service', None, None, "Contract Services"),
         'on_change_with_contract_services')
-    caregiver_name = fields.Char("Caregiver", required=True, states=_locked)
+    caregiver_name = fields.Char(
+        "Caregiver", required=True, size=100, states=_locked)
     caregiver_id_number = fields.Char("Caregiver Identity Number",
-        states=_locked)
+        size=18, states=_locked)
     start = fields.DateTime("Start", required=True, states=_locked)
     end = fields.DateTime("End", required=True, states=_locked)
     date = fields.Date("Date", readonly=True,
@@ -98,12 +102,12 @@ class Visit(VisitRulesMixin, VisitSearchMixin, ModelSQL, ModelView):
     latitude = fields.Float("Latitude", digits=COORDINATES, states=_locked,
         help="Where the caregiver checked in.")
     longitude = fields.Float("Longitude", digits=COORDINATES, states=_locked)
-    external_id = fields.Char("External ID", states=_locked,
+    external_id = fields.Char("External ID", size=100, states=_locked,
         help="The contractor's own identifier, unique in the contract; "
         "given from a sequence when left empty.")
     source = fields.Selection(SOURCES, "Source", readonly=True)
     logged_at = fields.DateTime("Logged At", readonly=True)
-    note = fields.Text("Note")
+    note = fields.Text("Note", size=2000)
     state = fields.Selection(STATES, "State", readonly=True)
     reason = fields.Selection([(None, "")] + REASONS, "Reason",
         readonly=True, help="The first visit rule the visit fails.")
@@ -168,7 +172,12 @@ class Visit(VisitRulesMixin, VisitSearchMixin, ModelSQL, ModelView):
 
     @fields.depends('contract', '_parent_contract.lines')
     def on_change_with_contract_services(self, name=None):
-        if self.contract:
+        Contract = Pool().get('care.contract')
+        # The client names any contract id: only one the user may read
+        # shows its services (a search applies the record rules)
+        if self.contract and (self.contract.id is None
+                or self.contract.id < 0
+                or Contract.search([('id', '=', self.contract.id)])):
             return [l.service.id for l in self.contract.lines]
         return []
 

@@ -15,13 +15,13 @@ from collections import namedtuple
 from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import Model
-from trytond.modules.social_assistance import identity
+from trytond.modules.social_assistance import identity, tabular
 from trytond.modules.social_assistance.import_format import (
     ImportFormatMixin, format_path, load_format)
 from trytond.modules.social_assistance.sql_tools import insert_many
 from trytond.pool import Pool
 from trytond.tools import grouped_slice
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, check_access
 
 from . import local_time
 
@@ -61,6 +61,11 @@ def parse_datetime(raw, field):
     if value is None or (value.tzinfo is None
             and not LOCAL_DATETIME.match(raw)):
         raise _error('msg_import_bad_datetime', field, value=raw)
+    # Before the conversion, which overflows at the ends of the calendar
+    if not tabular.year_in_range(value):
+        low, high = tabular.YEARS
+        raise _error('msg_import_time_out_of_range', field, value=raw,
+            low=low, high=high)
     return local_time.to_utc(value)
 
 
@@ -76,9 +81,17 @@ def parse_coordinate(raw, field, low, high):
     return round(value, 6)
 
 
-def parse_row(raw):
+def parse_row(raw, sizes=None):
     """The typed values of a raw row (lookups still by text); raise RowError
-    on the first problem found"""
+    on the first problem found.  sizes bounds the cells ({field: size}, see
+    VisitLog.cell_sizes); others are bounded by tabular.CELL_SIZE."""
+    bad = tabular.bad_cell(raw, sizes or {})
+    if bad:
+        field, problem, size = bad
+        if problem == 'characters':
+            raise _error('msg_import_bad_characters', field)
+        raise _error('msg_import_too_long', field,
+            length=len(raw[field].strip()), size=size)
     raw = {k: (v or '').strip() for k, v in raw.items()}
     for field in visits_format()['required']:
         if not raw.get(field):
@@ -130,6 +143,7 @@ class VisitLog(ImportFormatMixin, Model):
         Visit = pool.get('care.visit')
         contracts = cls._contracts()
         services = cls._services()
+        sizes = cls.cell_sizes()
         seen = set()
         new_ids, rejected = [], []
         unchanged = done = 0
@@ -143,7 +157,7 @@ class VisitLog(ImportFormatMixin, Model):
             parsed = []
             for line, raw in chunk:
                 try:
-                    row = parse_row(raw)
+                    row = parse_row(raw, sizes)
                     row['contract'], row['contractor'] = cls._lookup(
                         contracts, row['contract'], 'msg_import_unknown_contract',
                         'contract')
@@ -207,12 +221,36 @@ class VisitLog(ImportFormatMixin, Model):
             raise _error(message, field, value=text)
 
     @classmethod
+    def cell_sizes(cls):
+        "{field: size} of the cells stored in a bounded field of a visit"
+        Visit = Pool().get('care.visit')
+        return {
+            'external_id': Visit.external_id.size,
+            'caregiver': Visit.caregiver_name.size,
+            'note': Visit.note.size,
+            }
+
+    @classmethod
     def _contracts(cls):
-        "{number: (id, contractor id)} of the contracts the user may see"
-        Contract = Pool().get('care.contract')
-        return {c['number']: (c['id'], c['contractor'])
-            for c in Contract.search_read([],
-                fields_names=['number', 'contractor'])}
+        """{number: (id, contractor id)} of the contracts the user may log
+        visits on: looked up under its rules, and for a contractor's user
+        only its own running contracts, so that another's contract is
+        rejected exactly as one that does not exist (the wizard runs
+        without access checks)"""
+        pool = Pool()
+        Contract = pool.get('care.contract')
+        User = pool.get('res.user')
+        domain = []
+        contractor = User.contractor_id()
+        if contractor is not None:
+            domain = [
+                ('contractor', '=', contractor),
+                ('state', '=', 'running'),
+                ]
+        with check_access():
+            contracts = Contract.search_read(domain,
+                fields_names=['number', 'contractor'])
+        return {c['number']: (c['id'], c['contractor']) for c in contracts}
 
     @classmethod
     def _services(cls):

@@ -6,6 +6,7 @@ from trytond.pyson import Eval, If
 
 from .person import MaskedIdNumberMixin, check_id_number
 from .search_guard import GuardedSearchMixin
+from .text_check import TextCheckMixin
 
 RELATIONS = [
     (None, ""),
@@ -22,7 +23,8 @@ RELATIONS = [
 
 
 class Guardian(
-        MaskedIdNumberMixin, GuardedSearchMixin, ModelSQL, ModelView):
+        TextCheckMixin, MaskedIdNumberMixin, GuardedSearchMixin, ModelSQL,
+        ModelView):
     "Guardian or Carer"
     __name__ = 'social_assistance.guardian'
     _history = True
@@ -30,10 +32,10 @@ class Guardian(
     person = fields.Many2One(
         'social_assistance.person', "Person", required=True,
         ondelete='CASCADE')
-    name = fields.Char("Name", required=True)
+    name = fields.Char("Name", required=True, size=100)
     id_number = fields.Char("Identity Number", size=18, strip=True)
     relation = fields.Selection(RELATIONS, "Relation")
-    phone = fields.Char("Phone")
+    phone = fields.Char("Phone", size=50)
     legal_basis = fields.Char(
         "Legal Basis",
         help="For example: statutory guardian; or appointed by the village "

@@ -11,11 +11,12 @@ from trytond.model import (
     Index, ModelSQL, ModelView, Unique, Workflow, fields)
 from trytond.model.exceptions import ValidationError
 from trytond.pool import Pool
-from trytond.pyson import Eval, If
+from trytond.pyson import Eval, Id, If
 from trytond.transaction import Transaction
 
 from . import identity
 from .search_guard import GuardedSearchMixin
+from .text_check import TextCheckMixin
 
 SUPPORT_MODES = [
     ('scattered', "Scattered Support"),
@@ -80,12 +81,32 @@ class MaskedIdNumberMixin:
         if 'id_number' in fields_names and cls._mask_id_numbers():
             for row in result:
                 row['id_number'] = identity.mask(row['id_number'])
+            cls._forget_cached_id_numbers(ids)
         return result
+
+    @classmethod
+    def search(cls, domain, *args, **kwargs):
+        result = super().search(domain, *args, **kwargs)
+        if isinstance(result, list) and cls._mask_id_numbers():
+            cls._forget_cached_id_numbers([r.id for r in result])
+        return result
+
+    @classmethod
+    def _forget_cached_id_numbers(cls, ids):
+        # A search or a read caches the numbers as stored: the records
+        # browsed next (exports, reports) would read them from there
+        cache = Transaction().get_cache()
+        if cls.__name__ not in cache:
+            return
+        records = cache[cls.__name__]
+        for id_ in ids:
+            if id_ in records:
+                records[id_]._pop('id_number', None)
 
 
 class Person(
-        MaskedIdNumberMixin, GuardedSearchMixin, Workflow, ModelSQL,
-        ModelView):
+        TextCheckMixin, MaskedIdNumberMixin, GuardedSearchMixin, Workflow,
+        ModelSQL, ModelView):
     "Extreme-Poverty Person"
     __name__ = 'social_assistance.person'
     _history = True
@@ -96,7 +117,8 @@ class Person(
         'party.party', "Party", required=True, ondelete='RESTRICT',
         readonly=True,
         help="The party created for the person, used by other documents.")
-    name = fields.Char("Name", required=True, states=_readonly_terminated)
+    name = fields.Char(
+        "Name", required=True, size=100, states=_readonly_terminated)
     id_number = fields.Char(
         "Identity Number", required=True, size=18, strip=True,
         states=_readonly_terminated,
@@ -109,7 +131,7 @@ class Person(
             ], "Gender", readonly=True)
     age = fields.Function(
         fields.Integer("Age"), 'get_age', searcher='search_age')
-    phone = fields.Char("Phone")
+    phone = fields.Char("Phone", size=50)
     division = fields.Many2One(
         'social_assistance.division', "Village or Town", required=True,
         ondelete='RESTRICT',
@@ -117,7 +139,7 @@ class Person(
     town = fields.Many2One(
         'social_assistance.division', "Town", readonly=True,
         ondelete='RESTRICT')
-    address = fields.Char("Address")
+    address = fields.Char("Address", size=200)
     latitude = fields.Float(
         "Latitude", digits=(9, 6),
         domain=['OR', ('latitude', '=', None),
@@ -187,21 +209,28 @@ class Person(
             ('active', 'terminated'),
             ('suspended', 'terminated'),
             }
+        # Only the registry sees these buttons (the client would show the
+        # others a greyed button)
+        not_registry = ~Eval('context', {}).get('groups', []).contains(
+            Id('social_assistance', 'group_registry'))
         cls._buttons.update({
                 'suspend': {
-                    'invisible': Eval('state') != 'active',
+                    'invisible': (Eval('state') != 'active') | not_registry,
                     'depends': ['state'],
                     },
                 'resume': {
-                    'invisible': Eval('state') != 'suspended',
+                    'invisible': (
+                        (Eval('state') != 'suspended') | not_registry),
                     'depends': ['state'],
                     },
                 'terminate': {
-                    'invisible': Eval('state') == 'terminated',
+                    'invisible': (
+                        (Eval('state') == 'terminated') | not_registry),
                     'depends': ['state'],
                     },
                 'report_change': {
-                    'invisible': Eval('state') == 'terminated',
+                    'invisible': (
+                        (Eval('state') == 'terminated') | not_registry),
                     'depends': ['state'],
                     },
                 })

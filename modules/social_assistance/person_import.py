@@ -18,7 +18,7 @@ from trytond.pool import Pool
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
-from . import identity
+from . import identity, tabular
 from .import_format import ImportFormatMixin, format_path, load_format
 from .sql_tools import insert_many, update_row
 
@@ -52,9 +52,14 @@ def _error(message, field=None, **kwargs):
 
 def parse_date(raw, field):
     try:
-        return dt.date.fromisoformat(raw)
+        value = dt.date.fromisoformat(raw)
     except ValueError:
         raise _error('msg_import_bad_date', field, value=raw)
+    if not tabular.year_in_range(value):
+        low, high = tabular.YEARS
+        raise _error('msg_import_date_out_of_range', field, value=raw,
+            low=low, high=high)
+    return value
 
 
 def parse_word(raw, field):
@@ -84,10 +89,33 @@ def parse_id_number(raw, field):
     return number
 
 
-def parse_row(raw):
+def cell_sizes():
+    """{field: size} of the cells stored in a bounded field; the others
+    are bounded by tabular.CELL_SIZE"""
+    pool = Pool()
+    Person = pool.get('social_assistance.person')
+    Guardian = pool.get('social_assistance.guardian')
+    return {
+        'name': Person.name.size,
+        'phone': Person.phone.size,
+        'address': Person.address.size,
+        'guardian_name': Guardian.name.size,
+        'guardian_phone': Guardian.phone.size,
+        }
+
+
+def parse_row(raw, sizes=None):
     """Return the typed values of a raw row; empty cells are left out.
-    Raise RowError on the first problem found."""
+    Raise RowError on the first problem found.  sizes bounds the cells
+    ({field: size}, see cell_sizes)."""
     fmt = roster_format()
+    bad = tabular.bad_cell(raw, sizes or {})
+    if bad:
+        field, problem, size = bad
+        if problem == 'characters':
+            raise _error('msg_import_bad_characters', field)
+        raise _error('msg_import_too_long', field,
+            length=len(raw[field].strip()), size=size)
     raw = {k: (v or '').strip() for k, v in raw.items()}
     for field in fmt['required']:
         if not raw.get(field):
@@ -210,6 +238,7 @@ class PersonRoster(ImportFormatMixin, Model):
         Return an ImportResult whose rejected list holds (line number,
         reason); progress, when given, is called with the rows done."""
         resolver = DivisionResolver(create_divisions)
+        sizes = cell_sizes()
         seen = set()
         counts = {'created': 0, 'updated': 0, 'unchanged': 0}
         rejected = []
@@ -219,7 +248,7 @@ class PersonRoster(ImportFormatMixin, Model):
             parsed = []
             for line, raw in chunk:
                 try:
-                    row = parse_row(raw)
+                    row = parse_row(raw, sizes)
                     if row['id_number'] in seen:
                         raise _error('msg_import_duplicate', 'id_number',
                             value=row['id_number'])

@@ -46,8 +46,14 @@ def run_plan(args):
 def draw_plan(database, month, rate, minimum, seed=None, out=sys.stdout):
     "Create and draw the plan; return a summary dictionary"
     from decimal import Decimal
+    from trytond.exceptions import UserError
     with db.session(database) as pool:
         Plan = pool.get('care.check.plan')
+        try:
+            Plan(month=month).check_month_ended()
+        except UserError as error:
+            # A month that has not ended is an unusable argument: exit 2
+            raise UnusableInput(error.message)
         values = {'month': month, 'rate': Decimal(str(rate)),
             'minimum': minimum}
         if seed is not None:

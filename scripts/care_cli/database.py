@@ -6,6 +6,8 @@ from contextlib import contextmanager
 MODULES = ['social_assistance', 'care_procurement', 'care_visit',
     'care_settlement']
 LANGUAGE = 'zh_CN'
+# The administrator's login, which the commands run as unless told
+ADMIN = 'admin'
 
 
 # Folders under the project root used unless the environment names others
@@ -129,13 +131,48 @@ class MissingDatabase(Exception):
     "The database named does not exist"
 
 
+class UnknownUser(Exception):
+    "No user has the login given"
+
+
+class Busy(Exception):
+    "Another transaction held the records: the command gave up after retries"
+
+
+def retried(function, *args, **kwargs):
+    """Call function (which opens its own sessions) again when its
+    transaction loses to a concurrent one (serialization failure, deadlock,
+    a lock taken by another run), as Tryton's RPC dispatcher does; raise
+    Busy when it keeps losing.  The function must start afresh: a rolled
+    back session left nothing behind."""
+    import time
+
+    from trytond import backend
+    from trytond.config import config
+    retry = config.getint('database', 'retry')
+    for count in range(retry + 1):
+        try:
+            return function(*args, **kwargs)
+        except backend.DatabaseOperationalError as error:
+            if count >= retry:
+                raise Busy(str(error)) from error
+            # the winner commits meanwhile (the dispatcher's back-off, a
+            # little longer: a command's transaction is long)
+            time.sleep(0.1 * (count + 1))
+
+
 @contextmanager
 def session(name, login='admin', readonly=False):
     """A transaction as the user, with the user's context (language):
-    committed when the block ends normally, rolled back otherwise."""
-    from trytond.pool import Pool
-    from trytond.transaction import Transaction
+    committed when the block ends normally, rolled back otherwise.  A user
+    other than admin gets Tryton's access checks, as for a call of the user
+    through RPC (model access, record rules, button groups); admin, the
+    administrator's account of the command line (init, demo, imports), works
+    as trytond-admin does.  (Running admin with checks too needs access
+    records for the administrator on the care models: not done yet.)"""
     from trytond import backend
+    from trytond.pool import Pool
+    from trytond.transaction import Transaction, check_access
     # Asked afresh: the list is cached, and this process may have just
     # created the database
     backend.Database._list_cache.clear()
@@ -151,8 +188,12 @@ def session(name, login='admin', readonly=False):
     with Transaction().start(name, 0, readonly=readonly) as transaction:
         _lock_when_asked(transaction)
         User = pool.get('res.user')
-        user, = User.search([('login', '=', login)])
+        users = User.search([('login', '=', login)])
+        if not users:
+            raise UnknownUser(login)
+        user, = users
         with transaction.set_user(user.id), \
                 transaction.set_context(
-                    User.get_preferences(context_only=True)):
+                    User.get_preferences(context_only=True)), \
+                check_access(_access=login != ADMIN):
             yield pool

@@ -12,6 +12,7 @@ from functools import cache
 
 from trytond.modules.social_assistance import identity
 from trytond.modules.social_assistance.person_import import roster_format
+from trytond.modules.social_assistance.tabular import SpreadsheetWriter
 
 DATA = os.path.join(os.path.dirname(__file__), 'data')
 COUNTY_CODE = '371522'
@@ -163,7 +164,7 @@ def write_roster(path, rows):
     columns = roster_format()['columns']
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, 'w', encoding='utf-8-sig', newline='') as file:
-        writer = csv.writer(file)
+        writer = SpreadsheetWriter(file)
         writer.writerow(names[0] for names in columns.values())
         for row in rows:
             writer.writerow(row.get(field, '') for field in columns)

@@ -5,9 +5,10 @@ contractor's payment is still on its way, so that the reconciliation shows
 an unpaid row), then each month's exports, statements and charts are
 written."""
 import argparse
-import csv
 import os
 import sys
+
+from trytond.modules.social_assistance.tabular import SpreadsheetWriter
 
 from . import charts, import_statement, pay, reconcile, settle
 from . import database as db
@@ -75,7 +76,7 @@ def _write_bank_statement(path, payments):
     "The treasury's statement of the payments, booked the day they are made"
     columns = formats()['bank_statement']
     with open(path, 'w', encoding='utf-8-sig', newline='') as file:
-        writer = csv.writer(file)
+        writer = SpreadsheetWriter(file)
         writer.writerow(list(columns.values()))
         for row in payments:
             writer.writerow([row['date'].isoformat(),

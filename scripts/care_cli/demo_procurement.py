@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from stdnum.cn import uscc
 
-from . import demo_county
+from . import demo_county, demo_visits
 
 TOWNS_PER_LOT = 4
 # Ceiling prices and the quantities a year of a lot is estimated at, a person
@@ -66,7 +66,8 @@ def build(pool, rng, today, towns_per_lot=TOWNS_PER_LOT):
     services = {s.code: s for s in Service.search([])}
     towns = Division.search([('level', '=', 'town')], order=[('code', 'ASC')])
     home, placement = contractors(pool, rng)
-    year = today.year
+    # The year of the months the demo shows (only ended months are settled)
+    year = demo_visits.demo_year(today)
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
 
     def persons_in(town_ids, mode):

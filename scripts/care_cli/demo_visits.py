@@ -7,9 +7,10 @@ rows carries the anomalies the rules and the online supervision must catch:
 every reason code (outside_contract by a slip of the year), every flag, and
 a few rows the import cannot store at all.
 """
-import csv
 import datetime as dt
 import math
+
+from trytond.modules.social_assistance.tabular import SpreadsheetWriter
 
 from . import demo_county
 
@@ -27,14 +28,18 @@ METRES_A_DEGREE = 111000
 
 
 def months_to_show(today):
-    """The three months before today's in today's year (the demo's contracts
-    cover that year), or this month when the year has just begun"""
-    months = []
-    for back in (3, 2, 1):
-        year, month = today.year, today.month - back
-        if month >= 1:
-            months.append((year, month))
-    return months or [(today.year, today.month)]
+    """Three months of one year that have ended (only those can be settled
+    and sampled): the last three before today's month, or the last three of
+    the year before when today's year has fewer behind it"""
+    last = today.replace(day=1) - dt.timedelta(days=1)
+    if last.month < 3:
+        return [(last.year - 1, m) for m in (10, 11, 12)]
+    return [(last.year, m) for m in range(last.month - 2, last.month + 1)]
+
+
+def demo_year(today):
+    "The year of the demo's procurement and contracts: its months' year"
+    return months_to_show(today)[-1][0]
 
 
 def month_days(year, month, today):
@@ -270,7 +275,7 @@ def bad_rows(rng, visits):
 def write(path, visits, columns):
     "Write the rows as a CSV with the Chinese column names"
     with open(path, 'w', encoding='utf-8-sig', newline='') as file:
-        writer = csv.writer(file)
+        writer = SpreadsheetWriter(file)
         writer.writerow([columns[f] for f in columns])
         for visit in visits:
             writer.writerow([visit.get(f, '') for f in columns])

@@ -36,8 +36,7 @@ def run(args):
 
 def import_file(database, path, out=sys.stdout):
     "Import the statement; return the number of rejected rows"
-    from trytond.modules.care_settlement.statement import (
-        BankRow, import_bank_rows)
+    from trytond.modules.care_settlement.statement import BankRow
     headers, lines = read_table(path)
     columns = formats()['bank_statement']
     try:
@@ -61,11 +60,10 @@ def import_file(database, path, out=sys.stdout):
                         'amount: %s, %s') % (value['date'], value['amount'])))
     statement_name = None
     if rows:
-        with db.session(database):
-            statement, refused = import_bank_rows(rows,
-                max(r.date for r in rows))
-            statement_name = statement.rec_name if statement else None
-            matched = len(statement.lines) if statement else 0
+        # two imports at once: the loser starts again and finds the
+        # payments the winner posted already succeeded
+        statement_name, matched, refused = db.retried(
+            _post, database, rows)
         rejected += [(row.line, reason) for row, reason in refused]
     else:
         matched = 0
@@ -80,3 +78,13 @@ def import_file(database, path, out=sys.stdout):
     if written:
         print(_('Rejected rows written to %s') % written, file=out)
     return len(rejected)
+
+
+def _post(database, rows):
+    "Post the rows in one session: (statement name, matched, refused rows)"
+    from trytond.modules.care_settlement.statement import import_bank_rows
+    with db.session(database):
+        statement, refused = import_bank_rows(rows,
+            max(r.date for r in rows))
+        return (statement.rec_name if statement else None,
+            len(statement.lines) if statement else 0, refused)

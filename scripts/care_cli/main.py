@@ -41,7 +41,8 @@ class Parser(argparse.ArgumentParser):
 def parser():
     from . import (
         charts, checks, demo, import_persons, import_statement,
-        import_visits, init, pay, reconcile, serve, service_list, settle)
+        import_visits, init, pay, reconcile, serve, service_list, settle,
+        unlock)
     main = Parser(prog='care',
         description=_('Shenqing Care: care services bought for extreme-poverty '
             'persons.'))
@@ -70,6 +71,7 @@ def parser():
     service_list.add_parser(commands)
     charts.add_parser(commands)
     serve.add_parser(commands)
+    unlock.add_parser(commands)
     return main
 
 
@@ -80,9 +82,20 @@ def main(argv=None):
             file=sys.stderr)
         return EXIT_USAGE
     db.load_config(args.config)
+    from trytond.backend import DatabaseOperationalError
     from trytond.exceptions import UserError, UserWarning
     try:
         return args.func(args)
+    except db.UnknownUser as error:
+        print(_('care: no user has the login "%s"') % error, file=sys.stderr)
+        return EXIT_USAGE
+    except (db.Busy, DatabaseOperationalError):
+        # a concurrent run holds the records (retried already where the
+        # command can start again): no traceback, the operator runs it later
+        print(_('care: another run is working on the same records (the '
+                'same month or statement); nothing was changed by this one: '
+                'run it again when the other has finished'), file=sys.stderr)
+        return EXIT_ERROR
     except db.MissingDatabase as error:
         print(_('care: the database "%s" does not exist: create it with '
                 '"care init" (or "care demo")') % error, file=sys.stderr)

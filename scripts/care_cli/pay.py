@@ -1,7 +1,8 @@
 """care pay --month YYYY-MM: pay the month's invoiced settlements through
 account_payment, one group per contractor, and write the payment order the
 treasury sends to the bank."""
-import csv
+
+from trytond.modules.social_assistance.tabular import SpreadsheetWriter
 
 from . import database as db
 from .formats import formats
@@ -26,7 +27,8 @@ def add_parser(subparsers):
 
 def run(args):
     check_month_argument(args.month)
-    rows = pay(args.database, args.month, args.login)
+    # two runs at once: the loser starts again and pays what is left
+    rows = db.retried(pay, args.database, args.month, args.login)
     if args.export:
         write_order(args.export, rows)
     total = sum(r['amount'] for r in rows)
@@ -38,8 +40,17 @@ def pay(database, month, login='admin'):
     "The payments made, as rows of the payment order"
     with db.session(database, login=login) as pool:
         Settlement = pool.get('care.settlement')
-        payments = Settlement.pay(Settlement.search([
-                    ('month', '=', month), ('state', '=', 'invoiced')]))
+        Payment = pool.get('account.payment')
+        settlements = Settlement.search([
+                ('month', '=', month), ('state', '=', 'invoiced')])
+        ids = [s.id for s in settlements]
+        before = set(Payment.search([('care_settlement', 'in', ids)]))
+        # the button, as the client presses it: its groups and states are
+        # checked for the user, as over RPC
+        if settlements:
+            Settlement.pay_button(settlements)
+        payments = [p for p in Payment.search([
+                    ('care_settlement', 'in', ids)]) if p not in before]
         return [{
                 'number': p.number, 'date': p.date, 'payee': p.party.name,
                 'amount': p.amount, 'reference': p.reference,
@@ -49,7 +60,7 @@ def pay(database, month, login='admin'):
 def write_order(path, rows):
     columns = formats()['payment_order']
     with open(path, 'w', encoding='utf-8-sig', newline='') as file:
-        writer = csv.writer(file)
+        writer = SpreadsheetWriter(file)
         writer.writerow(list(columns.values()))
         for row in rows:
             writer.writerow([row['number'], row['date'].isoformat(),

@@ -1,7 +1,8 @@
 """care reconcile --month YYYY-MM: the finance bureau's three-way match of
 the month's settlements, invoices and payments (FORMATS.md
 "reconciliation export")."""
-import csv
+
+from trytond.modules.social_assistance.tabular import SpreadsheetWriter
 
 from . import database as db
 from .formats import formats
@@ -58,7 +59,7 @@ def reconcile(database, month):
 def write_export(path, rows):
     columns = formats()['reconciliation']
     with open(path, 'w', encoding='utf-8-sig', newline='') as file:
-        writer = csv.writer(file)
+        writer = SpreadsheetWriter(file)
         writer.writerow([columns[f] for f in FIELDS])
         for row in rows:
             writer.writerow([f'{row[f]:.2f}' if f in AMOUNTS else row[f]

@@ -1,7 +1,8 @@
 """care service-list: a contract's service list (服务清单) of a month as CSV,
 for contractors' own systems."""
-import csv
 import sys
+
+from trytond.modules.social_assistance.tabular import SpreadsheetWriter
 
 from . import database as db
 from .formats import formats
@@ -93,7 +94,7 @@ def service_list_rows(pool, contract, month):
 
 def write_csv(out, rows):
     headers = formats()['service_list']
-    writer = csv.writer(out)
+    writer = SpreadsheetWriter(out)
     writer.writerow(headers.values())
     for row in rows:
         writer.writerow(row[k] for k in headers)

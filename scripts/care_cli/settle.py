@@ -1,7 +1,8 @@
 """care settle --month YYYY-MM: the month's settlements (DESIGN.md
 "Settlement rules"), and their export (FORMATS.md "settlement export")."""
-import csv
 import sys
+
+from trytond.modules.social_assistance.tabular import SpreadsheetWriter
 
 from . import database as db
 from .formats import formats
@@ -36,11 +37,17 @@ def check_month_argument(month):
 
 
 def run(args):
+    from trytond.exceptions import UserError
     from trytond.transaction import Transaction
     check_month_argument(args.month)
     with db.session(args.database) as pool:
         Contract = pool.get('care.contract')
         Settlement = pool.get('care.settlement')
+        try:
+            Settlement.check_months_ended([args.month])
+        except UserError as error:
+            # A month that has not ended is an unusable argument: exit 2
+            raise UnusableInput(error.message)
         contracts = None
         if args.contract:
             contracts = Contract.search([('number', '=', args.contract)])
@@ -96,7 +103,7 @@ def write_export(path, month, rows, out=sys.stdout):
     "FORMATS.md: one row a contract, in contract-number order"
     columns = formats()['settlement']
     with open(path, 'w', encoding='utf-8-sig', newline='') as file:
-        writer = csv.writer(file)
+        writer = SpreadsheetWriter(file)
         writer.writerow([columns[c] for c in columns])
         for row in rows:
             writer.writerow([month, row['contract'], row['contractor'],

@@ -6,8 +6,10 @@ replaces; approval freezes the month's visits."""
 import datetime as dt
 import unittest
 from decimal import Decimal
+from unittest.mock import patch
 
 from trytond.exceptions import UserError
+from trytond.modules.care_visit import local_time
 from trytond.modules.care_visit.tests.tools import create_visits
 from trytond.modules.social_assistance.tests.tools import make_id_number
 from trytond.pool import Pool
@@ -315,3 +317,157 @@ class SettlementRulesTestCase(unittest.TestCase):
         self.assertEqual((settlement.state, settlement.net,
                 settlement.confirmed_by, settlement.approved_by),
             ('computed', Decimal('315.00'), None, None))
+
+    def confirmed(self, world):
+        "Twenty meals settled on contract A and confirmed: 300.00"
+        Settlement = Pool().get('care.settlement')
+        twenty_meals(world)
+        self.settle(world.contracts[0])
+        settlement = self.the_settlement(world)
+        Settlement.confirm([settlement])
+        settlement = Settlement(settlement.id)
+        self.assertEqual((settlement.state, settlement.net),
+            ('confirmed', Decimal('300.00')))
+        return settlement
+
+    @with_transaction()
+    def test_failed_inspection_recomputes_the_confirmed(self):
+        """A failed inspection disproving a visit of a confirmed settlement
+        recomputes it at once (one recompute): the penalty and the visit
+        come off, and the contractor must confirm again"""
+        pool = Pool()
+        Settlement = pool.get('care.settlement')
+        Check = pool.get('care.check')
+        Visit = pool.get('care.visit')
+        world = create_world()
+        settlement = self.confirmed(world)
+        visit, = Visit.search([('external_id', '=', 'm5')])
+        check, = Check.create([{'contract': world.contracts[0].id,
+                    'person': world.persons[0].id, 'month': MONTH,
+                    'inspector': self.employee(world).id,
+                    'date': dt.date(2025, 4, 2), 'reasons': '未上门',
+                    'visits': [('create', [{
+                                    'visit': visit.id,
+                                    'delivered': False}])],
+                    }])
+        with patch.object(Settlement, 'compute_lines',
+                wraps=Settlement.compute_lines) as compute_lines:
+            Check.record_fail([check])
+        self.assertEqual(compute_lines.call_count, 1)
+        self.assertEqual(Visit(visit.id).reason, 'disproved')
+        settlement = Settlement(settlement.id)
+        # 19 meals at 15.00 less one failed inspection at 200.00
+        self.assertEqual((settlement.state, settlement.net,
+                settlement.failed_checks, settlement.visits,
+                settlement.confirmed_by),
+            ('computed', Decimal('85.00'), 1, 19, None))
+
+    @with_transaction()
+    def test_fact_changes_recompute_open_settlements(self):
+        """A death, a suspension and an assignment's end recompute the
+        open settlements that read them; an approved one is left as it is"""
+        pool = Pool()
+        Settlement = pool.get('care.settlement')
+        Person = pool.get('social_assistance.person')
+        Suspension = pool.get('social_assistance.person.suspension')
+        Assignment = pool.get('care.contract.assignment')
+        world = create_world()
+        settlement = self.confirmed(world)
+
+        # The death on the 13th: the meals of the 13th to the 22nd go
+        Person.end_eligibility([world.persons[0]], 'death',
+            dt.date(2025, 3, 13))
+        settlement = Settlement(settlement.id)
+        self.assertEqual((settlement.state, settlement.net,
+                settlement.confirmed_by), ('computed', Decimal('150.00'),
+                None))
+
+        # In hospital on the 5th and 6th
+        Settlement.confirm([settlement])
+        Suspension.create([{'person': world.persons[0].id,
+                    'from_date': dt.date(2025, 3, 5),
+                    'to_date': dt.date(2025, 3, 6), 'reason': '住院'}])
+        self.assertEqual(Settlement(settlement.id).net, Decimal('120.00'))
+
+        # Assigned until the 7th: the 3rd, 4th and 7th are left
+        assignment, = Assignment.search([
+                ('contract', '=', world.contracts[0].id),
+                ('person', '=', world.persons[0].id)])
+        Assignment.write([assignment], {'end_date': dt.date(2025, 3, 7)})
+        settlement = Settlement(settlement.id)
+        self.assertEqual((settlement.state, settlement.net),
+            ('computed', Decimal('45.00')))
+
+        # Approved, the settlement is frozen: a fact changing later leaves it
+        Settlement.confirm([settlement])
+        Settlement.approve([Settlement(settlement.id)])
+        Assignment.write([assignment], {'end_date': None})
+        settlement = Settlement(settlement.id)
+        self.assertEqual((settlement.state, settlement.net),
+            ('invoiced', Decimal('45.00')))
+
+    @with_transaction()
+    def test_stale_settlement_refused_at_approval(self):
+        """A confirmed settlement whose facts changed behind the rules'
+        back (raw SQL) is recomputed at approval and refused: nothing is
+        approved, no invoice is made"""
+        pool = Pool()
+        Settlement = pool.get('care.settlement')
+        Visit = pool.get('care.visit')
+        Invoice = pool.get('account.invoice')
+        world = create_world()
+        settlement = self.confirmed(world)
+        visit = Visit.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*visit.update([visit.state, visit.reason],
+                ['rejected', 'disproved'],
+                where=visit.external_id == 'm5'))
+        Visit.forget_cached()
+
+        with self.assertRaises(UserError) as context:
+            Settlement.approve([Settlement(settlement.id)])
+        message = context.exception.message
+        self.assertIn(settlement.rec_name, message)
+        self.assertIn('300.00', message)
+        self.assertIn('285.00', message)
+        settlement = Settlement(settlement.id)
+        self.assertEqual((settlement.state, settlement.approved_by,
+                settlement.invoice), ('confirmed', None, None))
+        self.assertEqual(Invoice.search_count([]), 0)
+
+    @with_transaction()
+    def test_month_not_ended(self):
+        """Only a month that has ended is settled or approved (Asia/Shanghai
+        calendar): this month and the next are refused"""
+        pool = Pool()
+        Settlement = pool.get('care.settlement')
+        Invoice = pool.get('account.invoice')
+        world = create_world()
+        today = local_time.today()
+        this_month = today.strftime('%Y-%m')
+        next_month = (today.replace(day=28) + dt.timedelta(days=4)
+            ).strftime('%Y-%m')
+        for month in [this_month, next_month]:
+            with self.subTest(month=month):
+                with self.assertRaises(UserError) as context:
+                    Settlement.settle(month)
+                self.assertIn(month, context.exception.message)
+        self.assertEqual(Settlement.search_count([]), 0)
+        # The month the bureau knows ends on its last day
+        self.assertTrue(local_time.month_ended(
+                (today.replace(day=1) - dt.timedelta(days=1)).strftime(
+                    '%Y-%m')))
+
+        # A settlement of this month stored before the rule: not approved
+        settlement = self.confirmed(world)
+        table = Settlement.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*table.update([table.month], [this_month],
+                where=table.id == settlement.id))
+        for cache in Transaction().cache.values():
+            cache.pop(Settlement.__name__, None)
+        with self.assertRaises(UserError) as context:
+            Settlement.approve([Settlement(settlement.id)])
+        self.assertIn(this_month, context.exception.message)
+        self.assertEqual(Settlement(settlement.id).state, 'confirmed')
+        self.assertEqual(Invoice.search_count([]), 0)

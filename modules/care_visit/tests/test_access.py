@@ -678,6 +678,58 @@ class VisitAccessTestCase(unittest.TestCase):
         self.assertEqual(Check(data.check.a_pending).result, 'pending')
         self.assertEqual(Check(data.check.a_failed).reasons, '服务未实际提供')
 
+    @with_transaction()
+    def test_supervisor_records_results_by_the_buttons_only(self):
+        """A supervisor creates no inspection with a result and writes no
+        result (issue 10): results come from record_pass and record_fail,
+        and a recorded inspection and its verified visits stay as they
+        are"""
+        pool = Pool()
+        Check = pool.get(CHECK)
+        CheckVisit = pool.get(CHECK_VISIT)
+        data = self.build()
+        values = {'contract': data.contract.a, 'person': data.person.li,
+            'month': '2025-03', 'inspector': data.inspector,
+            'date': dt.date(2025, 3, 18), 'reasons': '未上门'}
+        with self.as_user(data.users['supervisor']):
+            name = Check(data.check.a_failed).rec_name
+            for result in ['fail', 'pass', 'pending']:
+                with self.subTest(create=result), \
+                        self.assertRaises(AccessError):
+                    Check.create([dict(values, result=result)])
+            for check_id, result in [(data.check.a_failed, 'pass'),
+                    (data.check.a_failed, 'pending'),
+                    (data.check.a_pending, 'fail'),
+                    (data.check.a_pending, 'pass')]:
+                with self.subTest(write=result, check=check_id), \
+                        self.assertRaises(AccessError):
+                    Check.write([Check(check_id)], {'result': result})
+            # a failed inspection is moved to no other contract or month
+            for change in [{'contract': data.contract.b},
+                    {'month': '2025-02'}, {'reasons': '改'},
+                    {'visits': [('delete', data.check_visit.a_failed)]}]:
+                with self.subTest(change=change), \
+                        self.assertRaises(AccessError) as cm:
+                    Check.write([Check(data.check.a_failed)], change)
+                self.assertMessage(cm, 'care_visit.msg_check_done',
+                    check=name)
+            with self.assertRaises(AccessError):
+                CheckVisit.write(CheckVisit.browse(
+                        data.check_visit.a_failed), {'delivered': True})
+            # the buttons still record
+            Check.write([Check(data.check.a_pending)], {
+                    'inspector': data.inspector,
+                    'date': dt.date(2025, 3, 18)})
+            Check.record_pass([Check(data.check.a_pending)])
+            self.assertEqual(Check(data.check.a_pending).result, 'pass')
+        self.assertEqual(Check.search_count([
+                    ('contract', '=', data.contract.a),
+                    ('month', '=', '2025-03'), ('result', '=', 'fail')]), 1)
+        self.assertEqual(Check.search_count([]), 4)
+        self.assertEqual(
+            [cv.delivered for cv in Check(data.check.a_failed).visits],
+            [False])
+
     # -- a contractor and the rectifications ----------------------------------
 
     @with_transaction()

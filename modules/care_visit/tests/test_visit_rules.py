@@ -7,9 +7,12 @@ import itertools
 import random
 import unittest
 
+from trytond.exceptions import UserError
+from trytond.modules.care_visit import local_time
 from trytond.pool import Pool
 from trytond.tests.test_tryton import (
     activate_module, drop_db, with_transaction)
+from trytond.transaction import Transaction
 
 from .tools import create_visits, create_world, local
 
@@ -224,3 +227,32 @@ class VisitRulesTestCase(unittest.TestCase):
                 'in_time': []})
         self.assertTrue(all(v.state == 'accepted'
                 for v in Visit.browse([v.id for v in visits])))
+
+    @with_transaction()
+    def test_plan_only_an_ended_month(self):
+        """A spot-check plan is made for a month that has ended (Asia/
+        Shanghai calendar): this month's is refused, last month's drawn"""
+        Plan = Pool().get('care.check.plan')
+        create_world()
+        today = local_time.today()
+        this_month = today.strftime('%Y-%m')
+        last_month = (today.replace(day=1) - dt.timedelta(days=1)).strftime(
+            '%Y-%m')
+        with self.assertRaises(UserError) as context:
+            Plan.create([{'month': this_month, 'seed': 1}])
+        self.assertIn(this_month, context.exception.message)
+        plan, = Plan.create([{'month': last_month, 'seed': 1}])
+        Plan.draw([plan])
+        self.assertEqual(Plan(plan.id).state, 'drawn')
+
+        # A plan of next month stored before the rule is not drawn
+        next_month = (today.replace(day=28) + dt.timedelta(days=4)).strftime(
+            '%Y-%m')
+        table = Plan.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*table.update([table.month, table.state],
+                [next_month, 'draft'], where=table.id == plan.id))
+        for cache in Transaction().cache.values():
+            cache.pop(Plan.__name__, None)
+        with self.assertRaises(UserError):
+            Plan.draw([Plan(plan.id)])

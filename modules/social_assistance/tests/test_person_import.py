@@ -193,6 +193,43 @@ class PersonImportTestCase(unittest.TestCase):
                     'longitude outside China')])
 
     @with_transaction()
+    def test_cells_no_database_stores(self):
+        """Cells too long for their field, a NUL, bytes that were no text,
+        dates outside 1900-2100: rejected rows naming the column and the
+        limit; and the same values refused by the ORM with a message"""
+        from trytond.model.exceptions import ValidationError
+        Person = Pool().get('social_assistance.person')
+        create_divisions()
+        columns = roster_format()['columns']
+        bad = [
+            (row(id_number=make_id_number(sequence='331'), name='x' * 101),
+                [columns['name'][0], '100']),
+            (row(id_number=make_id_number(sequence='333'),
+                    address='\u71d5\x00'), [columns['address'][0], 'NUL']),
+            (row(id_number=make_id_number(sequence='335'),
+                    guardian_name='\udcff\udcfe'),
+                [columns['guardian_name'][0], 'NUL']),
+            (row(id_number=make_id_number(sequence='337'),
+                    start_date='0001-01-01'),
+                [columns['start_date'][0], '1900', '2100']),
+            (row(id_number='3' * 10000), [columns['id_number'][0], '200']),
+            ]
+        result = self.run_import([row()] + [r for r, _ in bad] + [
+                row(id_number=make_id_number(sequence='339'))])
+        self.assertEqual(result.created, 2)
+        rejected = dict(result.rejected)
+        self.assertEqual(sorted(rejected), list(range(3, 3 + len(bad))))
+        for line, (_, words) in enumerate(bad, start=3):
+            for word in words:
+                self.assertIn(word, rejected[line])
+
+        person = self.person(row()['id_number'])
+        for values in [{'name': 'x' * 101}, {'address': '\u71d5\x00'}]:
+            with self.subTest(values=values):
+                with self.assertRaises(ValidationError):
+                    Person.write([person], values)
+
+    @with_transaction()
     def test_town_by_code_and_created(self):
         "Towns are found by 9- or 12-digit code; unknown ones created on demand"
         create_divisions()
