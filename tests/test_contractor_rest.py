@@ -573,13 +573,14 @@ class MoneyOverRESTTestCase(support.CareServerMixin, unittest.TestCase):
                     [[], 0, 10, [['flags', 'ASC']], ['id'], context]),
                 ('model.care.visit.search', [huge, 0, 10, None, context]),
                 ('model.care.visit.search_count', [huge, context]),
-                ('model.care.settlement.read', [[self.target['id']],
-                        ['net', 'state'], dict(context, _datetime={
-                                '__class__': 'datetime', 'year': 2025,
+                ] + [('model.care.settlement.read', [[self.target['id']],
+                        ['net', 'state', 'contract', 'lines'],
+                        dict(context, _datetime={
+                                '__class__': 'datetime', 'year': year,
                                 'month': 1, 'day': 1, 'hour': 0,
                                 'minute': 0, 'second': 0,
-                                'microsecond': 0})]),
-                ]:
+                                'microsecond': 0})])
+                    for year in [2025, 2100]]:
             with self.subTest(method=method, params=str(params)[:120]):
                 answer = self.jsonrpc(method, params, session)
                 import sys; print('DEBUG', method, repr(answer)[:300], file=sys.stderr)
