@@ -553,6 +553,20 @@ class MoneyOverRESTTestCase(support.CareServerMixin, unittest.TestCase):
         self.assertEqual(self.outcome(), approved)
         self.assertEqual(approved['payments'], [])
 
+    def test_database_list_off(self):
+        """Nobody learns the server's databases without logging in
+        (tryton.conf [database] list = False); logging in still works"""
+        # asked at the server's root, as sao's login dialog asks
+        request = urllib.request.Request(self.server.url,
+            data=json.dumps({'id': 1, 'method': 'common.db.list',
+                    'params': []}).encode(),
+            method='POST', headers={'Content-Type': 'application/json'})
+        answer = support.send(request, RESTAnswer)
+        self.assertTrue(400 <= answer.status < 500
+            or 'error' in (answer.data or {}), msg=repr(answer))
+        self.assertNotIn(self.database.name, answer.body)
+        self.assertTrue(self.login('officer')[2])
+
     def test_bad_requests_are_user_errors(self):
         """An order clause with SQL in it, an order by a computed field, a
         20,000-term OR and a read of the past (_datetime) are answered with
@@ -583,7 +597,6 @@ class MoneyOverRESTTestCase(support.CareServerMixin, unittest.TestCase):
                     for year in [2025, 2100]]:
             with self.subTest(method=method, params=str(params)[:120]):
                 answer = self.jsonrpc(method, params, session)
-                import sys; print('DEBUG', method, repr(answer)[:300], file=sys.stderr)
                 self.assertLess(answer.status, 500, msg=repr(answer))
                 if answer.status == 200 and 'error' in answer.data:
                     self.assertEqual(answer.data['error'][0], 'UserError',

@@ -85,9 +85,16 @@ class MaskedIdNumberMixin:
         return result
 
     @classmethod
-    def search(cls, domain, *args, **kwargs):
-        result = super().search(domain, *args, **kwargs)
-        if isinstance(result, list) and cls._mask_id_numbers():
+    def search(cls, domain, offset=0, limit=None, order=None, count=False,
+            **kwargs):
+        masked = cls._mask_id_numbers()
+        if masked and order is None:
+            # The default order by number would tell the hidden digits'
+            # order
+            order = [o for o in cls._order if o[0] != 'id_number'] or None
+        result = super().search(domain, offset=offset, limit=limit,
+            order=order, count=count, **kwargs)
+        if isinstance(result, list) and masked:
             cls._forget_cached_id_numbers([r.id for r in result])
         return result
 

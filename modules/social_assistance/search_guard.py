@@ -14,7 +14,7 @@ model is guarded without anyone remembering.
 from collections import defaultdict
 
 from trytond.i18n import gettext
-from trytond.model import ModelStorage
+from trytond.model import ModelStorage, fields
 from trytond.model.exceptions import AccessError
 from trytond.pool import Pool
 from trytond.tools import grouped_slice
@@ -68,6 +68,66 @@ def in_registry_group():
         return True
     return ModelData.get_id(
         'social_assistance', 'group_registry') in User.get_groups()
+
+
+def negative(operator, value):
+    "Whether trytond's Many2One adds 'or empty' to a path's clause"
+    return ((operator.startswith('not')
+            and not (operator == 'not in' and None in value))
+        or (operator == '!=' and value is not None))
+
+
+def ruled_domain(model, domain):
+    """The domain with the read rules of every model a relational path
+    steps into: ModelSQL.search_domain converts a domain without access
+    checks, so trytond's fields apply no rule inside a path (only the
+    searched model's rules apply).  ('contract.number', '=', x) becomes
+    ('contract', 'where', [('number', '=', x), <contract's rules>])."""
+    pool = Pool()
+    Rule = pool.get('ir.rule')
+    ModelAccess = pool.get('ir.model.access')
+    ModelFieldAccess = pool.get('ir.model.field.access')
+
+    def convert(model, clause):
+        if isinstance(clause, str) or not isinstance(clause, (list, tuple)):
+            return clause
+        if not (len(clause) >= 3 and isinstance(clause[0], str)
+                and clause[0] not in LOGICAL and isinstance(clause[1], str)):
+            return type(clause)(convert(model, c) for c in clause)
+        name, operator, value = clause[:3]
+        head, _, rest = name.partition('.')
+        field = model._fields.get(head)
+        relational = (field is not None
+            and field._type in {'many2one', 'one2many', 'many2many'}
+            and not isinstance(field, fields.Function)
+            and len(clause) == 3)
+        if not relational or not (rest or operator in WHERE):
+            return clause
+        target = field.get_target()
+        if rest:
+            # The accesses ModelStorage.search checks on the dotted name,
+            # checked here before the name goes into a 'where'
+            ModelAccess.check(target.__name__, 'read')
+            ModelFieldAccess.check(target.__name__, [rest.split('.')[0]],
+                'read')
+            sub_domain = [convert(target, (rest, operator, value))]
+            operator = 'where'
+        else:
+            sub_domain = convert(target, value)
+        rule = Rule.domain_get(target.__name__, mode='read')
+        if rule:
+            sub_domain = [sub_domain, rule]
+        elif rest and sub_domain == [(rest, clause[1], value)]:
+            # No rule on the way: the clause as given
+            return clause
+        if (rest and field._type == 'many2one'
+                and negative(clause[1], value)):
+            # A negative clause on a Many2One path also matches the
+            # records without a target
+            return ['OR', (head, operator, sub_domain), (head, '=', None)]
+        return (head, operator, sub_domain)
+
+    return convert(model, domain)
 
 
 def checking_access():
@@ -128,14 +188,25 @@ class GuardedSearchMixin:
     __slots__ = ()
 
     @classmethod
-    def search(cls, domain, *args, **kwargs):
+    def search(cls, domain, offset=0, limit=None, order=None, count=False,
+            **kwargs):
         if checking_access():
-            for path in domain_paths(domain):
-                if cls._search_forbidden(path):
-                    raise AccessError(gettext(
-                            'social_assistance.msg_search_forbidden',
-                            path=path, model=cls.__names__()['model']))
-        return super().search(domain, *args, **kwargs)
+            # An order is a probe too: the rows' order tells the values
+            # of the numbers and birth dates (ordering through a relation
+            # to other records, e.g. One2Many reads by 'bid.id', is not)
+            forbidden = [p for p in domain_paths(domain)
+                if cls._search_forbidden(p)]
+            forbidden += [o[0] for o in order or []
+                if o and isinstance(o[0], str)
+                and o[0].split('.')[-1] in REGISTRY_LEAVES
+                and not in_registry_group()]
+            if forbidden:
+                raise AccessError(gettext(
+                        'social_assistance.msg_search_forbidden',
+                        path=forbidden[0], model=cls.__names__()['model']))
+            domain = ruled_domain(cls, domain)
+        return super().search(domain, offset=offset, limit=limit,
+            order=order, count=count, **kwargs)
 
     @classmethod
     def export_data(cls, records, fields_names, header=False):

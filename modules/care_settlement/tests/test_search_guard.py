@@ -13,14 +13,15 @@ import unittest
 from collections import defaultdict
 from contextlib import contextmanager
 
-from trytond.model import ModelStorage
+from trytond.model import ModelSQL, ModelStorage
 from trytond.model.exceptions import AccessError
 from trytond.modules.care_procurement.tests import (
     test_access as procurement_access)
 from trytond.modules.care_settlement.tests.tools import (
     create_world_with_books, meals)
 from trytond.modules.care_visit.tests.tools import create_visits, create_world
-from trytond.modules.social_assistance.search_guard import GuardedSearchMixin
+from trytond.modules.social_assistance.search_guard import (
+    GuardedSearchMixin, ruled_domain)
 from trytond.pool import Pool
 from trytond.pyson import PYSONDecoder, PYSONEncoder
 from trytond.tests.test_tryton import (
@@ -192,6 +193,35 @@ class SearchGuardTestCase(unittest.TestCase):
         self.assertGreater(tried, 100)
 
     @with_transaction()
+    def test_rules_apply_inside_paths(self):
+        """A path applies the read rules of every model it steps into
+        (trytond converts paths without access checks: a public lot's
+        contracts were all searched)"""
+        pool = Pool()
+        Contract = pool.get('care.contract')
+        LotService = pool.get('care.procurement.lot.service')
+        data = self.build()
+        table = Contract.__table__()
+        Transaction().connection.cursor().execute(*table.update(
+                [table.lot], [data.lot]))
+        domain = [('lot.contracts.contractor', '=', data.contractor.b)]
+        with self.as_user(data.users['contractor_a']):
+            self.assertEqual(ModelSQL.search.__func__(
+                    LotService, domain, count=True), 2)
+            ruled = ruled_domain(LotService, domain)
+            self.assertEqual(ModelSQL.search.__func__(
+                    LotService, ruled, count=True), 0)
+            self.assertEqual(ModelSQL.search.__func__(
+                    LotService, ruled_domain(LotService, [
+                            ('lot.contracts.contractor', '=',
+                                data.contractor.a)]), count=True), 2)
+            # Through the guard the path is refused outright
+            with self.assertRaises(AccessError):
+                LotService.search(domain)
+        with self.as_user(data.users['procurement']):
+            self.assertEqual(LotService.search_count(domain), 2)
+
+    @with_transaction()
     def test_guard_and_history_on_every_model(self):
         "Every model of the pool, with history or not, has the guard"
         pool = Pool()
@@ -286,6 +316,26 @@ class SearchGuardTestCase(unittest.TestCase):
                             ('birth_date', '=', birth_date)])), 1)
             arch = Person.fields_view_get(view_type='form')
             self.assertIn('birth_date', arch['fields'])
+
+    @with_transaction()
+    def test_order_is_no_probe(self):
+        """Rows ordered by identity numbers would tell the order of their
+        hidden digits: refused outside the registry"""
+        pool = Pool()
+        Person = pool.get(PERSON)
+        Assignment = pool.get(ASSIGNMENT)
+        data = self.build()
+        with self.as_user(data.users['contractor_a']):
+            with self.assertRaises(AccessError):
+                Person.search([], order=[('id_number', 'ASC')])
+            with self.assertRaises(AccessError):
+                Assignment.search([], order=[('person.id_number', 'DESC')])
+            # The default order (by number) is left out
+            self.assertEqual([p.id for p in Person.search([])],
+                data.records[PERSON].a)
+        with self.as_user(data.users['registry']):
+            self.assertEqual(len(Person.search([],
+                        order=[('id_number', 'ASC')])), 3)
 
     @with_transaction()
     def test_registry_buttons_hidden_to_others(self):
