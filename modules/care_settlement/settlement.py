@@ -184,8 +184,19 @@ class Settlement(SettlementInvoiceMixin, SettlementPaymentMixin, Workflow,
         are returned as computed."""
         pool = Pool()
         Contract = pool.get('care.contract')
+        ModelAccess = pool.get('ir.model.access')
         check_month(month)
         cls.check_months_ended([month])
+        # Only who may create settlements settles; the rules then write
+        # them: no group writes a settlement itself (settlement.xml), its
+        # figures are the rules' and its states the buttons'
+        ModelAccess.check(cls.__name__, 'create')
+        with without_check_access():
+            return cls._settle(month, contracts, queue)
+
+    @classmethod
+    def _settle(cls, month, contracts, queue):
+        Contract = Pool().get('care.contract')
         first, last = month_bounds(month)
         if contracts is None:
             contracts = Contract.search([
@@ -490,6 +501,19 @@ class SettlementLine(ModelSQL, ModelView):
     @staticmethod
     def default_visits():
         return 0
+
+    @classmethod
+    def check_modification(cls, mode, lines, values=None, external=False):
+        # Lines are the rules' result, written set-wise by the settlement
+        # (SQL): whoever may create settlements (and so, through
+        # __access__, lines) still writes no line of its own
+        super().check_modification(mode, lines, values=values,
+            external=external)
+        if external and (mode != 'delete' or any(
+                    l.settlement.state not in {'draft', 'cancelled'}
+                    for l in lines)):
+            raise AccessError(gettext(
+                    'care_settlement.msg_settlement_line_rules_only'))
 
 
 class CancelStart(ModelView):

@@ -2,14 +2,17 @@
 # this repository contains the full copyright notices and license terms.
 """Refusing searches and exports that would probe what a user may not read.
 
-Tryton applies the target model's record rules to a search only on plain
-Many2One and One2Many steps of a path: Function fields (converted without
-access checks) and Many2Many fields (only the relation's rules) let a path
-such as 'lot.contracts.assignments.person.id_number' reach records and values
-the user may not read.  Its export checks record rules with eval_domain,
-which treats a dotted leaf as true.  GuardedSearchMixin is registered as a
-mixin of every ModelStorage (tryton.cfg [register_mixin]), so that a new
-model is guarded without anyone remembering.
+Trytond 8.0's fields would apply the target model's record rules to a
+relational path, but ModelSQL.search_domain converts the whole domain
+without access checks, where ir.rule gives no rule: only the searched
+model's rules apply, so a path such as
+'lot.contracts.assignments.person.id_number' from a public lot reached every
+contractor's persons.  Its export checks record rules with eval_domain,
+which treats a dotted leaf as true.  GuardedSearchMixin (registered as a
+mixin of every ModelStorage in tryton.cfg [register_mixin], so that a new
+model is guarded without anyone remembering) puts the rules back into the
+paths, refuses the paths to values the user may not search at all, and
+checks exports and revisions against the rules.
 """
 from collections import defaultdict
 

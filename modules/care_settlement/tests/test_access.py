@@ -111,6 +111,38 @@ class SettlementAccessTestCase(unittest.TestCase):
         return world, settlements
 
     @with_transaction()
+    def test_officer_writes_no_figure(self):
+        """The officer settles, approves and cancels through the buttons
+        and wizards but writes no figure, state or line of a settlement"""
+        pool = Pool()
+        Settlement = pool.get('care.settlement')
+        Line = pool.get('care.settlement.line')
+        world, (a, _b) = self.settled()
+        officer, _clerk, _contractor_a, _contractor_b = self.users(world)
+        line = a.lines[0]
+        with self.as_user(officer):
+            # settling the month again is still the officer's job
+            Settlement.settle(MONTH)
+            for name, write in [
+                    ('net', lambda: Settlement.write(
+                            [Settlement(a.id)], {'net': a.net * 10})),
+                    ('state', lambda: Settlement.write(
+                            [Settlement(a.id)], {'state': 'approved'})),
+                    ('line', lambda: Line.write(
+                            [Line(line.id)], {'amount': line.amount * 10})),
+                    ('new line', lambda: Line.create([{
+                                    'settlement': a.id,
+                                    'person': line.person.id,
+                                    'contract_line': line.contract_line.id,
+                                    'service': line.service.id,
+                                    'amount': 1}])),
+                    ]:
+                with self.subTest(name=name):
+                    with self.assertRaises(AccessError):
+                        write()
+        self.assertEqual(Settlement(a.id).net, a.net)
+
+    @with_transaction()
     def test_approve_pay_reconcile(self):
         """Only procurement approves, only finance pays; both see the
         invoice and the reconciliation"""
