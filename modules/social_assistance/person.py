@@ -130,7 +130,9 @@ class Person(
         "Identity Number", required=True, size=18, strip=True,
         states=_readonly_terminated,
         help="The 18-character citizen identity number.")
-    birth_date = fields.Date("Birth Date", readonly=True)
+    # Read by the registry only (field access in person.xml): lazy, so that
+    # a client reading a person's other fields does not ask for it
+    birth_date = fields.Date("Birth Date", readonly=True, loading='lazy')
     gender = fields.Selection([
             (None, ""),
             ('male', "Male"),

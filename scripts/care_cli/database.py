@@ -6,7 +6,8 @@ from contextlib import contextmanager
 MODULES = ['social_assistance', 'care_procurement', 'care_visit',
     'care_settlement']
 LANGUAGE = 'zh_CN'
-# The administrator's login, which the commands run as unless told
+# The administrator's login, which the commands run as unless told (with
+# the administrator's access checks, like any user)
 ADMIN = 'admin'
 
 
@@ -164,12 +165,9 @@ def retried(function, *args, **kwargs):
 @contextmanager
 def session(name, login='admin', readonly=False):
     """A transaction as the user, with the user's context (language):
-    committed when the block ends normally, rolled back otherwise.  A user
-    other than admin gets Tryton's access checks, as for a call of the user
-    through RPC (model access, record rules, button groups); admin, the
-    administrator's account of the command line (init, demo, imports), works
-    as trytond-admin does.  (Running admin with checks too needs access
-    records for the administrator on the care models: not done yet.)"""
+    committed when the block ends normally, rolled back otherwise.  Every
+    user, admin included, gets Tryton's access checks, as for a call of the
+    user through RPC (model access, record rules, button groups)."""
     from trytond import backend
     from trytond.pool import Pool
     from trytond.transaction import Transaction, check_access
@@ -195,5 +193,5 @@ def session(name, login='admin', readonly=False):
         with transaction.set_user(user.id), \
                 transaction.set_context(
                     User.get_preferences(context_only=True)), \
-                check_access(_access=login != ADMIN):
+                check_access():
             yield pool
