@@ -417,6 +417,15 @@ class ContractorRESTTestCase(support.CareServerMixin, unittest.TestCase):
                 for word in words:
                     self.assertIn(word, answer.message)
                 self.assertLess(len(answer.body), 2000)
+        # Times that overflow the local calendar are refused, not a 5xx
+        for start, end in [('0001-01-01 08:00', '0001-01-01 09:00'),
+                ('9999-12-31 08:00', '9999-12-31 09:00')]:
+            with self.subTest(start=start):
+                answer = self.request('POST', 'care.visit', self.visit(
+                        start=start, end=end,
+                        external_id=f'APP-BAD-{start[:4]}'))
+                self.assertEqual(answer.status, 400, msg=repr(answer))
+                self.assertIn(start[:4].lstrip('0'), answer.message)
         self.assertFalse([v for v in self.visits().values()
                 if v['external_id'].startswith(('APP-BAD', 'YYY'))])
 

@@ -9,6 +9,7 @@ from trytond.modules.care_procurement.search_guard import (
     ProcurementSearchMixin)
 from trytond.modules.social_assistance.person import check_id_number
 from trytond.modules.social_assistance.sql_tools import update_many
+from trytond.modules.social_assistance.tabular import YEARS
 from trytond.modules.social_assistance.text_check import TextCheckMixin
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
@@ -196,6 +197,7 @@ class Visit(
         pool = Pool()
         Contract = pool.get('care.contract')
         values = super().preprocess_values(mode, values)
+        cls.check_times_in_range(values)
         if mode == 'create':
             values.setdefault('logged_at', dt.datetime.now())
             if not values.get('external_id'):
@@ -206,6 +208,21 @@ class Visit(
             values['caregiver_id_number'] = (
                 values['caregiver_id_number'].strip().upper())
         return values
+
+    @classmethod
+    def check_times_in_range(cls, values):
+        """Times far outside the calendar of care (0001-01-01, 9999-12-31
+        from a client or the REST API) are refused before the local date is
+        derived from them, which they would overflow"""
+        low, high = YEARS
+        for name in ['start', 'end', 'logged_at']:
+            value = values.get(name)
+            if isinstance(value, dt.datetime) and not (
+                    low <= value.year <= high):
+                raise ValidationError(gettext(
+                        'care_visit.msg_visit_time_out_of_range',
+                        field=getattr(cls, name).string, value=value,
+                        low=low, high=high))
 
     @classmethod
     def _external_id_sequence(cls):
