@@ -7,7 +7,8 @@ from trytond.model import Index, ModelSQL, ModelView, Unique, fields
 from trytond.model.exceptions import AccessError, ValidationError
 from trytond.modules.care_procurement.search_guard import (
     ProcurementSearchMixin)
-from trytond.modules.social_assistance.person import check_id_number
+from trytond.modules.social_assistance.person import (
+    MaskedIdNumberMixin, check_id_number)
 from trytond.modules.social_assistance.sql_tools import update_many
 from trytond.modules.social_assistance.tabular import YEARS
 from trytond.modules.social_assistance.text_check import TextCheckMixin
@@ -60,9 +61,12 @@ class VisitSearchMixin(ProcurementSearchMixin):
 
 
 class Visit(
-        TextCheckMixin, VisitRulesMixin, VisitSearchMixin, ModelSQL,
-        ModelView):
+        TextCheckMixin, MaskedIdNumberMixin, VisitRulesMixin,
+        VisitSearchMixin, ModelSQL, ModelView):
     "Care Visit"
+    # A caregiver's number holds the birth date like any other
+    # (DESIGN.md "Identity numbers"): masked outside the registry
+    _masked_id_fields = {'caregiver_id_number'}
     __name__ = 'care.visit'
     _history = True
     _rec_name = 'external_id'

@@ -58,8 +58,10 @@ def check_id_number(number, field_string, record_name):
 
 
 class MaskedIdNumberMixin:
-    "Show identity numbers masked to users outside the registry group"
+    """Show identity numbers (the fields of `_masked_id_fields`) masked to
+    users outside the registry group"""
     __slots__ = ()
+    _masked_id_fields = {'id_number'}
 
     @classmethod
     def _mask_id_numbers(cls):
@@ -78,9 +80,11 @@ class MaskedIdNumberMixin:
         result = super().read(ids, fields_names)
         # Every read of such a user is masked, exports and reports too: the
         # server's set-based work reads the tables in SQL
-        if 'id_number' in fields_names and cls._mask_id_numbers():
+        masked = cls._masked_id_fields.intersection(fields_names)
+        if masked and cls._mask_id_numbers():
             for row in result:
-                row['id_number'] = identity.mask(row['id_number'])
+                for name in masked:
+                    row[name] = identity.mask(row[name])
             cls._forget_cached_id_numbers(ids)
         return result
 
@@ -91,7 +95,8 @@ class MaskedIdNumberMixin:
         if masked and order is None:
             # The default order by number would tell the hidden digits'
             # order
-            order = [o for o in cls._order if o[0] != 'id_number'] or None
+            order = [o for o in cls._order
+                if o[0] not in cls._masked_id_fields] or None
         result = super().search(domain, offset=offset, limit=limit,
             order=order, count=count, **kwargs)
         if isinstance(result, list) and masked:
@@ -108,7 +113,8 @@ class MaskedIdNumberMixin:
         records = cache[cls.__name__]
         for id_ in ids:
             if id_ in records:
-                records[id_]._pop('id_number', None)
+                for name in cls._masked_id_fields:
+                    records[id_]._pop(name, None)
 
 
 class Person(

@@ -27,7 +27,7 @@ LOGICAL = {'AND', 'OR'}
 WHERE = {'where', 'not where'}
 # Leaves that rebuild an identity number: the number itself and the birth
 # date (its 8 hidden digits); only the registry searches on them
-REGISTRY_LEAVES = {'id_number', 'birth_date'}
+REGISTRY_LEAVES = {'id_number', 'caregiver_id_number', 'birth_date'}
 # Ids checked by one search: well within the backends' parameter limits
 CHUNK = 1000
 

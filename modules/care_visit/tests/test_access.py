@@ -297,6 +297,38 @@ class VisitAccessTestCase(unittest.TestCase):
                         ('external_id', '=', 'B-0101')]), [])
 
     @with_transaction()
+    def test_caregiver_numbers_masked(self):
+        """A caregiver's identity number holds a birth date like any other:
+        outside the registry it is read masked (the contractor that logged
+        it and the supervisor too), and no search probes its digits"""
+        from trytond.modules.social_assistance.tests.tools import (
+            make_id_number)
+        from .tools import masked
+        Visit = Pool().get(VISIT)
+        data = self.build()
+        number = make_id_number(birth='19800214', sequence='135')
+        Visit.write([Visit(data.visit.a_meal)],
+            {'caregiver_id_number': number})
+        for login in ['contractor_a', 'supervisor', 'procurement']:
+            with self.subTest(user=login), \
+                    self.as_user(data.users[login]):
+                row, = Visit.read([data.visit.a_meal],
+                    ['caregiver_id_number'])
+                self.assertEqual(row['caregiver_id_number'], masked(number))
+                self.assertEqual(
+                    Visit(data.visit.a_meal).caregiver_id_number,
+                    masked(number))
+                for domain in [
+                        [('caregiver_id_number', '=', number)],
+                        [('caregiver_id_number', 'like', number[:10] + '%')],
+                        ]:
+                    with self.assertRaises(AccessError):
+                        Visit.search(domain)
+        # stored whole: the rules compare caregivers by their numbers
+        row, = Visit.read([data.visit.a_meal], ['caregiver_id_number'])
+        self.assertEqual(row['caregiver_id_number'], number)
+
+    @with_transaction()
     def test_contractor_refused_other_visits(self):
         "Another contractor's visits: not found, read, written or deleted"
         pool = Pool()
