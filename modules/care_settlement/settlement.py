@@ -183,7 +183,6 @@ class Settlement(SettlementInvoiceMixin, SettlementPaymentMixin, Workflow,
         spreads a province's month over workers) and the settlements queued
         are returned as computed."""
         pool = Pool()
-        Contract = pool.get('care.contract')
         ModelAccess = pool.get('ir.model.access')
         check_month(month)
         cls.check_months_ended([month])

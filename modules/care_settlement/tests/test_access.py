@@ -7,11 +7,11 @@ confirms them, and sees neither invoices, payments nor the reconciliation.
 Every check runs as a real user with access checks on, as RPC does."""
 import datetime as dt
 import unittest
-from contextlib import contextmanager
 from decimal import Decimal
 
 from trytond.model.exceptions import AccessError
 from trytond.model.modelview import AccessButtonError
+from trytond.modules.social_assistance.tests.tools import acting_as
 from trytond.pool import Pool
 from trytond.tests.test_tryton import (
     activate_module, drop_db, with_transaction)
@@ -89,15 +89,8 @@ class SettlementAccessTestCase(unittest.TestCase):
                         world.contractors[1].id),
                     ]])
 
-    @contextmanager
     def as_user(self, user):
-        "Act as the user, with its context and access checks, as RPC does"
-        User = Pool().get('res.user')
-        transaction = Transaction()
-        with transaction.set_user(user.id):
-            preferences = User.get_preferences(context_only=True)
-            with transaction.set_context(preferences, _check_access=True):
-                yield
+        return acting_as(user)
 
     def settled(self):
         "Both contracts settled for the month and confirmed"
@@ -282,7 +275,6 @@ class SettlementAccessTestCase(unittest.TestCase):
         the inspections, the invoice, its own party and address"""
         pool = Pool()
         Check = pool.get('care.check')
-        CheckVisit = pool.get('care.check.visit')
         Plan = pool.get('care.contract.assignment.plan')
         Address = pool.get('party.address')
         Identifier = pool.get('party.identifier')

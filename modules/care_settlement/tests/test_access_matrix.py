@@ -13,11 +13,11 @@ records it does see.  Two contractors share nothing: no record of a private
 model is readable by both."""
 import datetime as dt
 import unittest
-from contextlib import contextmanager
 
 from trytond.exceptions import UserError
 from trytond.model import ModelSQL, ModelStorage, fields
 from trytond.model.exceptions import AccessError
+from trytond.modules.social_assistance.tests.tools import acting_as
 from trytond.pool import Pool
 from trytond.tests.test_tryton import (
     activate_module, drop_db, with_transaction)
@@ -157,16 +157,9 @@ class AccessMatrixTestCase(unittest.TestCase):
                     } for login, groups, party in roles])
         return {u.login: u for u in users}
 
-    @contextmanager
     def as_user(self, user):
-        "Act as the user, with its context and access checks, as RPC does"
-        User = Pool().get('res.user')
-        transaction = Transaction()
-        with transaction.set_user(user.id):
-            preferences = User.get_preferences(context_only=True)
-            with transaction.set_context(preferences, _check_access=True,
-                    active_test=False):
-                yield
+        "As the user, inactive records included"
+        return acting_as(user, active_test=False)
 
     def readable(self, Model):
         "The ids the current user's rules let it read (none without access)"

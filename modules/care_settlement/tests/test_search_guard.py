@@ -11,7 +11,6 @@ RPC does."""
 import datetime as dt
 import unittest
 from collections import defaultdict
-from contextlib import contextmanager
 
 from trytond.model import ModelSQL, ModelStorage
 from trytond.model.exceptions import AccessError
@@ -22,6 +21,7 @@ from trytond.modules.care_settlement.tests.tools import (
 from trytond.modules.care_visit.tests.tools import create_visits, create_world
 from trytond.modules.social_assistance.search_guard import (
     GuardedSearchMixin, ruled_domain)
+from trytond.modules.social_assistance.tests.tools import acting_as
 from trytond.pool import Pool
 from trytond.pyson import PYSONDecoder, PYSONEncoder
 from trytond.tests.test_tryton import (
@@ -123,18 +123,10 @@ class SearchGuardTestCase(unittest.TestCase):
             data.users[login] = user.id
         return data
 
-    @contextmanager
     def as_user(self, user_id, **context):
-        "Act as the user, with its context and access checks, as RPC does"
-        User = Pool().get('res.user')
-        transaction = Transaction()
-        with transaction.set_user(user_id):
-            preferences = User.get_preferences(context_only=True)
-            # The month the service lists (a query model) show
-            with transaction.set_context(preferences,
-                    service_month=procurement_access.MONTH,
-                    _check_access=True, **context):
-                yield
+        # The month the service lists (a query model) show
+        return acting_as(user_id, service_month=procurement_access.MONTH,
+            **context)
 
     def secrets(self, data):
         """{login: {(model, field): value}}: a value of another's record each
@@ -414,14 +406,8 @@ class VisitGuardTestCase(unittest.TestCase):
                     }])
         return world, visit, user
 
-    @contextmanager
     def as_user(self, user):
-        User = Pool().get('res.user')
-        transaction = Transaction()
-        with transaction.set_user(user.id):
-            preferences = User.get_preferences(context_only=True)
-            with transaction.set_context(preferences, _check_access=True):
-                yield
+        return acting_as(user)
 
     @with_transaction()
     def test_accepted_visit_notes_and_attachments_locked(self):

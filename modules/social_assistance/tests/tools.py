@@ -1,8 +1,24 @@
 # This file is part of 莘情照护.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
 "Helpers for the tests of the modules built on the registry"
+from contextlib import contextmanager
+
 from trytond.modules.social_assistance import identity
 from trytond.pool import Pool
+from trytond.transaction import Transaction
+
+
+@contextmanager
+def acting_as(user, **context):
+    """Act as the user (a record or an id), with its context and access
+    checks, as an RPC call of the user does"""
+    User = Pool().get('res.user')
+    transaction = Transaction()
+    with transaction.set_user(int(user)):
+        preferences = User.get_preferences(context_only=True)
+        with transaction.set_context(preferences, _check_access=True,
+                **context):
+            yield
 
 
 def make_id_number(birth='19450304', sequence='101', county='371522'):
