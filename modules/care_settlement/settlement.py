@@ -239,14 +239,19 @@ class Settlement(SettlementInvoiceMixin, SettlementPaymentMixin, Workflow,
         settlement that changes is computed again and must be confirmed
         again)"""
         changed = []
-        by_month = {}
-        for settlement in settlements:
-            by_month.setdefault(settlement.month, []).append(settlement)
-        for month, of_month in by_month.items():
+        for month, of_month in cls._by_month(settlements):
             changed += cls._compute_month(month, of_month)
         if changed:
             cls.computed(changed)
         return changed
+
+    @staticmethod
+    def _by_month(settlements):
+        "[(month, its settlements)] in month order: the rules work per month"
+        by_month = {}
+        for settlement in settlements:
+            by_month.setdefault(settlement.month, []).append(settlement)
+        return sorted(by_month.items())
 
     @classmethod
     def _compute_month(cls, month, settlements):
@@ -300,10 +305,7 @@ class Settlement(SettlementInvoiceMixin, SettlementPaymentMixin, Workflow,
         """Refuse the settlements whose figures are no longer the rules'
         on the facts as they are now (DESIGN.md: approval recomputes and
         refuses when the figures differ from those confirmed)"""
-        by_month = {}
-        for settlement in settlements:
-            by_month.setdefault(settlement.month, []).append(settlement)
-        for month, of_month in sorted(by_month.items()):
+        for month, of_month in cls._by_month(settlements):
             for settlement, values, _lines in cls._changes(month, of_month):
                 raise ValidationError(gettext(
                         'care_settlement.msg_settlement_stale',
