@@ -40,7 +40,7 @@ import tempfile
 from collections import Counter, defaultdict
 from decimal import Decimal
 from care_cli import charts
-from trytond.modules.care_procurement.service_list import month_bounds
+from trytond.modules.care_procurement.tools import month_bounds
 charts.setup(charts.cjk_font())
 month = params['month']
 out = tempfile.mkdtemp()

@@ -6,7 +6,7 @@ from trytond.i18n import gettext
 from trytond.model import (
     Index, ModelSQL, ModelView, Unique, Workflow, fields)
 from trytond.model.exceptions import AccessError, ValidationError
-from trytond.modules.social_assistance.assessment import add_working_days
+from trytond.modules.social_assistance.tools import add_working_days
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
 from trytond.rpc import RPC

@@ -2,16 +2,11 @@
 # this repository contains the full copyright notices and license terms.
 """The service list (服务清单): per contract and month, the persons assigned
 and their care plans."""
-import calendar
-import datetime as dt
-import re
 
 from sql import Literal
 from sql.conditionals import Coalesce
 
-from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, fields
-from trytond.model.exceptions import ValidationError
 from trytond.pool import Pool
 from trytond.pyson import PYSONEncoder
 from trytond.transaction import Transaction
@@ -19,22 +14,8 @@ from trytond.wizard import Button, StateAction, StateView, Wizard
 
 from .assignment import FAR
 from .search_guard import ProcurementSearchMixin
+from .tools import MONTH, check_month, current_month, month_bounds
 
-MONTH = re.compile(r'^\d{4}-(0[1-9]|1[0-2])$')
-
-
-def month_bounds(month):
-    "The first and last day of a YYYY-MM month"
-    year, number = map(int, month.split('-'))
-    return (dt.date(year, number, 1),
-        dt.date(year, number, calendar.monthrange(year, number)[1]))
-
-
-def check_month(month):
-    if not month or not MONTH.match(month):
-        raise ValidationError(gettext(
-                'care_procurement.msg_bad_month', month=month))
-    return month
 
 
 class ServiceList(ProcurementSearchMixin, ModelSQL, ModelView):
@@ -66,7 +47,7 @@ class ServiceList(ProcurementSearchMixin, ModelSQL, ModelView):
         month = Transaction().context.get('service_month')
         if month and MONTH.match(month):
             return month
-        return Pool().get('ir.date').today().strftime('%Y-%m')
+        return current_month()
 
     @classmethod
     def table_query(cls):
@@ -108,7 +89,7 @@ class OpenStart(ModelView):
 
     @staticmethod
     def default_month():
-        return Pool().get('ir.date').today().strftime('%Y-%m')
+        return current_month()
 
 
 class Open(Wizard):

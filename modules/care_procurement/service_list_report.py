@@ -10,7 +10,7 @@ from trytond.modules.company import CompanyReport
 from trytond.pool import Pool
 
 from .assignment import FAR
-from .service_list import month_bounds
+from .tools import month_bounds
 
 
 def _date(value):

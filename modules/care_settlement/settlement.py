@@ -1,14 +1,12 @@
 # This file is part of 莘情照护.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
-import datetime as dt
-
 from trytond.i18n import gettext
 from trytond.model import (
     Index, ModelSQL, ModelView, Unique, Workflow, fields)
 from trytond.model.exceptions import AccessError, ValidationError
 from trytond.modules.care_procurement.procurement import MONEY
-from trytond.modules.care_procurement.service_list import (
-    check_month, month_bounds)
+from trytond.modules.care_procurement.tools import (
+    check_month, month_bounds, previous_month)
 from trytond.modules.care_visit.local_time import month_ended
 from trytond.modules.social_assistance.sql_tools import insert_many
 from trytond.pool import Pool
@@ -551,8 +549,7 @@ class SettleStart(ModelView):
 
     @staticmethod
     def default_month():
-        today = Pool().get('ir.date').today()
-        return (today.replace(day=1) - dt.timedelta(days=1)).strftime('%Y-%m')
+        return previous_month()
 
 
 class Settle(Wizard):

@@ -17,7 +17,7 @@ from sql import Literal, Null, Window
 from sql.aggregate import Count, Sum
 from sql.conditionals import Case, Coalesce, Greatest, Least
 
-from trytond.modules.care_procurement.service_list import month_bounds
+from trytond.modules.care_procurement.tools import month_bounds
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 

@@ -11,7 +11,7 @@ from types import SimpleNamespace
 from sql.conditionals import Coalesce
 
 from trytond.modules.care_procurement.assignment import FAR
-from trytond.modules.care_procurement.service_list import month_bounds
+from trytond.modules.care_procurement.tools import month_bounds
 from trytond.modules.care_procurement.service_list_report import (
     format_quantity)
 from trytond.modules.care_visit.check_report import selections

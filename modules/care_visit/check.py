@@ -12,7 +12,8 @@ from trytond.i18n import gettext
 from trytond.model import (
     Index, ModelSQL, ModelView, Unique, Workflow, fields)
 from trytond.model.exceptions import AccessError, ValidationError
-from trytond.modules.care_procurement.service_list import check_month
+from trytond.modules.care_procurement.tools import (
+    check_month, previous_month)
 from trytond.modules.social_assistance.sql_tools import insert_many
 from trytond.pool import Pool
 from trytond.pyson import Eval
@@ -101,8 +102,7 @@ class CheckPlan(VisitSearchMixin, Workflow, ModelSQL, ModelView):
 
     @staticmethod
     def default_month():
-        today = Pool().get('ir.date').today()
-        return (today.replace(day=1) - dt.timedelta(days=1)).strftime('%Y-%m')
+        return previous_month()
 
     @classmethod
     def validate_fields(cls, plans, field_names):

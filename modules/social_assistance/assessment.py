@@ -1,6 +1,5 @@
 # This file is part of 莘情照护.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
-import datetime as dt
 
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
@@ -11,6 +10,7 @@ from trytond.wizard import Button, StateAction, StateView, Wizard
 
 from .person import SELF_CARE_LEVELS
 from .search_guard import GuardedSearchMixin
+from .tools import add_working_days
 
 # The six indicators of 生活自理能力评估, in the order of the form
 INDICATORS = ['eating', 'dressing', 'transfer', 'toileting', 'walking',
@@ -23,16 +23,6 @@ def level_of(unmet):
     if unmet == 0:
         return 'capable'
     return 'partial' if unmet <= 3 else 'none'
-
-
-def add_working_days(date, days):
-    """Return the date `days` working days (Monday to Friday) after date.
-    Public holidays are not known to the system and count as working days."""
-    while days > 0:
-        date += dt.timedelta(days=1)
-        if date.weekday() < 5:
-            days -= 1
-    return date
 
 
 class Assessment(GuardedSearchMixin, Workflow, ModelSQL, ModelView):

@@ -43,7 +43,7 @@ def add_parser(subparsers):
 
 
 def run(args):
-    from trytond.modules.care_procurement.service_list import MONTH
+    from trytond.modules.care_procurement.tools import MONTH
     if not MONTH.match(args.month):
         raise UnusableInput(_('Not a month written YYYY-MM: %s') % args.month)
     if os.path.exists(args.out) and not os.path.isdir(args.out):
@@ -406,7 +406,7 @@ CHARTS = [
 def _contracts(month):
     """The contracts (not draft) whose period meets the month, as `care
     settle` settles them, by number"""
-    from trytond.modules.care_procurement.service_list import month_bounds
+    from trytond.modules.care_procurement.tools import month_bounds
     from trytond.pool import Pool
     pool = Pool()
     contract = pool.get('care.contract').__table__()

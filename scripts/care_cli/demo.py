@@ -180,8 +180,8 @@ def _life_events(pool, rng, today):
     changes (some overdue), suspensions, resumptions and deaths."""
     Person = pool.get('social_assistance.person')
     Assessment = pool.get('social_assistance.assessment')
-    from trytond.modules.social_assistance.assessment import (
-        INDICATORS, add_working_days)
+    from trytond.modules.social_assistance.assessment import INDICATORS
+    from trytond.modules.social_assistance.tools import add_working_days
     words = demo_county.words()
     active = Person.search([('state', '=', 'active')], order=[('id', 'ASC')])
     rng.shuffle(active)

@@ -5,8 +5,8 @@ import unittest
 from contextlib import contextmanager
 
 from trytond.modules.social_assistance import identity
-from trytond.modules.social_assistance.assessment import (
-    add_working_days, level_of)
+from trytond.modules.social_assistance.assessment import level_of
+from trytond.modules.social_assistance.tools import add_working_days
 from trytond.model.exceptions import AccessError, ValidationError
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction

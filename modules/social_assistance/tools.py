@@ -1,0 +1,38 @@
+# This file is part of 莘情照护.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""Pure helpers shared by the modules: dates, imported rows and the values
+SQLite returns as text."""
+import datetime as dt
+from decimal import Decimal
+
+
+def add_working_days(date, days):
+    """Return the date `days` working days (Monday to Friday) after date.
+    Public holidays are not known to the system and count as working days."""
+    while days > 0:
+        date += dt.timedelta(days=1)
+        if date.weekday() < 5:
+            days -= 1
+    return date
+
+
+# SQLite returns dates, timestamps and numerics computed in SQL (aggregates,
+# expressions) as text or floats; PostgreSQL returns Python objects.
+def sql_date(value):
+    "The date of a date column or aggregate"
+    if isinstance(value, str):
+        return dt.date.fromisoformat(value)
+    return value
+
+
+def sql_datetime(value):
+    "The datetime of a timestamp column or aggregate"
+    if isinstance(value, str):
+        return dt.datetime.fromisoformat(value)
+    return value
+
+
+def sql_decimal(value):
+    """The Decimal of a numeric expression, 0 for NULL; the floats SQLite
+    gives are exact for the multiples of a half that quantities are"""
+    return Decimal(str(value)) if value is not None else Decimal(0)
