@@ -166,9 +166,15 @@ import json, sys
 from care_cli import database as db
 db.load_config(sys.argv[1])
 params = json.loads(sys.argv[4])
-result = None
-with db.session(sys.argv[2], login=sys.argv[3]) as pool:
-    exec(compile(params.pop('__code__'), '<snippet>', 'exec'))
+code = compile(params.pop('__code__'), '<snippet>', 'exec')
+
+def run(pool):
+    namespace = {**globals(), 'pool': pool, 'params': params,
+        'result': None}
+    exec(code, namespace)
+    return namespace['result']
+
+result = db.run_in_session(sys.argv[2], run, login=sys.argv[3])
 print('\\n@@RESULT@@' + json.dumps(result, default=str))
 '''
 

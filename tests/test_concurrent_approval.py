@@ -98,12 +98,18 @@ config, name, settlement_id, action, barrier, number, timeout = sys.argv[1:]
 settlement_id, timeout = int(settlement_id), float(timeout)
 db.load_config(config)
 result = {'number': number, 'barrier': False, 'outcome': None}
-try:
+# One attempt, as the race is about: started again only with the locks it
+# asks for (as an RPC call is), a lost race is not retried
+from trytond.config import config as trytond_config
+trytond_config.set('database', 'retry', '0')
+
+def race():
     with db.session(name) as pool:
         Settlement = pool.get('care.settlement')
         settlement = Settlement(settlement_id)
-        # read inside the transaction: its snapshot is taken
-        result['state_seen'] = settlement.state
+        # read inside the transaction: its snapshot is taken (the first
+        # attempt's, before either acted)
+        result.setdefault('state_seen', settlement.state)
         with open(os.path.join(barrier, f'ready-{number}'), 'w'):
             pass
         deadline = time.monotonic() + timeout
@@ -121,12 +127,17 @@ try:
             from trytond.transaction import without_check_access
             with without_check_access():
                 result['payments'] = [
-                    p.id for p in Settlement.pay([settlement])]
+                    p.id for p in Settlement.create_payments([settlement])]
+
+try:
+    db.retried(race)
     result['outcome'] = 'committed'
 except Exception as exception:
     result['outcome'] = 'failed'
-    result['error'] = f'{type(exception).__module__}.{type(exception).__name__}'
-    result['sqlstate'] = getattr(exception, 'sqlstate', None)
+    # db.Busy carries the database's error
+    error = exception.__cause__ or exception
+    result['error'] = f'{type(error).__module__}.{type(error).__name__}'
+    result['sqlstate'] = getattr(error, 'sqlstate', None)
     result['message'] = str(exception)
     result['traceback'] = traceback.format_exc()
 print('\\n@@RESULT@@' + json.dumps(result))

@@ -554,7 +554,7 @@ class MoneyOverRESTTestCase(support.CareServerMixin, unittest.TestCase):
 
         # Invoiced: the clerk's key can neither pay it nor the officer's
         # cancel it
-        for login, button in [('clerk', 'pay_button'),
+        for login, button in [('clerk', 'pay'),
                 ('officer', 'cancel'), ('clerk', 'draft')]:
             with self.subTest(login=login, button=button):
                 answer = self.press(login, button)

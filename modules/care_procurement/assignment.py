@@ -8,21 +8,21 @@ from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, fields
 from trytond.model.exceptions import ValidationError
-from trytond.modules.social_assistance.sql_tools import insert_many
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, StateView, Wizard
-from .search_guard import ProcurementSearchMixin
 
 # The support mode of the persons each kind of contract serves
 SUPPORT_MODE = {'home_care': 'scattered', 'placement': 'centralized'}
 FAR = dt.date(9999, 12, 31)
+# Records created by one call: browsing n new records costs n² in
+# ModelStorage's assertions, a chunk keeps a county's thousands linear
+CREATE_CHUNK = 200
 
 
-class Assignment(ProcurementSearchMixin, ModelSQL, ModelView):
-    "Care Assignment"
+class Assignment(ModelSQL, ModelView):
     __name__ = 'care.contract.assignment'
     _history = True
 
@@ -156,18 +156,16 @@ class Assignment(ProcurementSearchMixin, ModelSQL, ModelView):
         if to_end:
             cls.write(to_end, {'end_date': date})
 
-
     @classmethod
     def assign_towns(cls, contract, town_ids, start_date, end_date):
-        """Assign in SQL every eligible person of the towns with the
-        contract's support mode who is not assigned to a contract of the same
-        kind in the period: each assignment runs from start_date (or the
-        person's start) to end_date (or the person's end) and gets the
-        default care plan.  Return the number of persons assigned."""
+        """Assign every eligible person of the towns with the contract's
+        support mode who is not assigned to a contract of the same kind in
+        the period: each assignment runs from start_date (or the person's
+        start) to end_date (or the person's end) and gets the default care
+        plan.  Return the number of persons assigned."""
         pool = Pool()
         Person = pool.get('social_assistance.person')
         Contract = pool.get('care.contract')
-        Plan = pool.get('care.contract.assignment.plan')
         Template = pool.get('care.plan.template')
         cursor = Transaction().connection.cursor()
         person = Person.__table__()
@@ -175,6 +173,7 @@ class Assignment(ProcurementSearchMixin, ModelSQL, ModelView):
         other = Contract.__table__()
         end_date = end_date or contract.end_date
 
+        # The persons are chosen in one query: a county has thousands
         taken = assignment.join(other,
             condition=other.id == assignment.contract).select(
             assignment.person,
@@ -190,27 +189,28 @@ class Assignment(ProcurementSearchMixin, ModelSQL, ModelView):
                 & (Coalesce(person.end_date, FAR) >= start_date)
                 & ~person.id.in_(taken),
                 order_by=[person.id]))
-        persons = cursor.fetchall()
-        ids = insert_many(cls,
-            ['contract', 'person', 'start_date', 'end_date'],
-            [[contract.id, id_, max(start_date, start),
-                    min(end_date, end or FAR)]
-                for id_, _, start, end in persons])
-        cls._insert_history(ids)
-
         quantities = Template.quantities()
         services = contract.service_ids
-        plan_rows = [[a, service, quantity]
-            for a, (_, level, _s, _e) in zip(ids, persons)
-            for service, quantity in quantities.get(level, {}).items()
-            if service in services]
-        Plan._insert_history(insert_many(Plan,
-                ['assignment', 'service', 'quantity'], plan_rows))
-        return len(ids)
 
-class AssignmentPlan(ProcurementSearchMixin, ModelSQL, ModelView):
-    "Care Plan Line"
+        def plan(level):
+            return [{'service': service, 'quantity': quantity}
+                for service, quantity in quantities.get(level, {}).items()
+                if service in services]
+        values = [{
+                'contract': contract.id,
+                'person': person_id,
+                'start_date': max(start_date, start),
+                'end_date': min(end_date, end or FAR),
+                'plan': [('create', plan(level))],
+                } for person_id, level, start, end in cursor]
+        for sub_values in grouped_slice(values, CREATE_CHUNK):
+            cls.create(list(sub_values))
+        return len(values)
+
+
+class AssignmentPlan(ModelSQL, ModelView):
     __name__ = 'care.contract.assignment.plan'
+    __string__ = "Care Plan Line"
     _history = True
 
     assignment = fields.Many2One('care.contract.assignment', "Assignment",
@@ -239,8 +239,8 @@ class AssignmentPlan(ProcurementSearchMixin, ModelSQL, ModelView):
 
 
 class AssignStart(ModelView):
-    "Assign Persons"
     __name__ = 'care.contract.assign.start'
+    __string__ = "Assign Persons"
     contract = fields.Many2One('care.contract', "Contract", readonly=True)
     start_date = fields.Date("Start Date", required=True)
     end_date = fields.Date("End Date",

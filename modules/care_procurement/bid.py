@@ -5,30 +5,19 @@ from decimal import Decimal
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Unique, fields
 from trytond.model.exceptions import ValidationError
+from trytond.modules.currency.fields import Monetary
 from trytond.pyson import Eval
-
-from .procurement import MONEY
-from .search_guard import ProcurementSearchMixin
 
 # The party identifier type of the Unified Social Credit Code in Tryton 8.0
 # (validated with python-stdnum's cn.uscc)
 USCC = 'cn_vat'
-
-
-def contractor_code(party):
-    "The contractor's 统一社会信用代码, or None"
-    for identifier in party.identifiers:
-        if identifier.type == USCC:
-            return identifier.code
-
 
 # The fields Lot.score writes
 SCORING_FIELDS = {'total', 'valid', 'invalid_reason', 'price_score',
     'total_score', 'rank'}
 
 
-class Bid(ProcurementSearchMixin, ModelSQL, ModelView):
-    "Bid"
+class Bid(ModelSQL, ModelView):
     __name__ = 'care.procurement.bid'
     _history = True
 
@@ -41,6 +30,8 @@ class Bid(ProcurementSearchMixin, ModelSQL, ModelView):
                 ('awarded', "Awarded"),
                 ('failed', "Failed"),
                 ], "Lot State"), 'on_change_with_lot_state')
+    currency = fields.Function(fields.Many2One(
+            'currency.currency', "Currency"), 'on_change_with_currency')
     contractor = fields.Many2One('party.party', "Contractor", required=True,
         ondelete='RESTRICT', states=_open,
         domain=[('identifiers.type', '=', USCC)],
@@ -55,7 +46,8 @@ class Bid(ProcurementSearchMixin, ModelSQL, ModelView):
         "weight.")
     price_weight = fields.Function(fields.Numeric("Price Weight"),
         'on_change_with_price_weight')
-    total = fields.Numeric("Total Price", digits=MONEY, readonly=True,
+    total = Monetary("Total Price", currency='currency', digits='currency',
+        readonly=True,
         help="The prices over the lot's estimated quantities.")
     valid = fields.Boolean("Valid", readonly=True)
     invalid_reason = fields.Text("Invalid Reason", readonly=True,
@@ -89,6 +81,10 @@ class Bid(ProcurementSearchMixin, ModelSQL, ModelView):
         if self.lot:
             return self.lot.state
 
+    @fields.depends('lot', '_parent_lot.currency')
+    def on_change_with_currency(self, name=None):
+        return self.lot.currency if self.lot else None
+
     @fields.depends('lot', '_parent_lot.procurement')
     def on_change_with_price_weight(self, name=None):
         if self.lot and self.lot.procurement:
@@ -109,7 +105,7 @@ class Bid(ProcurementSearchMixin, ModelSQL, ModelView):
                             bid=bid.rec_name, limit=limit))
         if 'contractor' in field_names:
             for bid in bids:
-                if not contractor_code(bid.contractor):
+                if not bid.contractor.care_contractor_code():
                     raise ValidationError(gettext(
                             'care_procurement.msg_contractor_no_uscc',
                             contractor=bid.contractor.rec_name))
@@ -149,16 +145,17 @@ class Bid(ProcurementSearchMixin, ModelSQL, ModelView):
         return total.quantize(Decimal('0.01')), '\n'.join(reasons) or None
 
 
-class BidLine(ProcurementSearchMixin, ModelSQL, ModelView):
-    "Bid Price"
+class BidLine(ModelSQL, ModelView):
     __name__ = 'care.procurement.bid.line'
 
     bid = fields.Many2One('care.procurement.bid', "Bid", required=True,
         ondelete='CASCADE')
     service = fields.Many2One('care.service', "Service", required=True,
         ondelete='RESTRICT')
-    unit_price = fields.Numeric("Unit Price", digits=MONEY, required=True,
-        domain=[('unit_price', '>=', 0)])
+    currency = fields.Function(fields.Many2One(
+            'currency.currency', "Currency"), 'on_change_with_currency')
+    unit_price = Monetary("Unit Price", currency='currency',
+        digits='currency', required=True, domain=[('unit_price', '>=', 0)])
 
     @classmethod
     def __setup__(cls):
@@ -170,6 +167,10 @@ class BidLine(ProcurementSearchMixin, ModelSQL, ModelView):
             ]
         cls._sql_indexes.add(Index(t, (t.bid, Index.Range())))
         cls.__access__.add('bid')
+
+    @fields.depends('bid', '_parent_bid.currency')
+    def on_change_with_currency(self, name=None):
+        return self.bid.currency if self.bid else None
 
     @classmethod
     def check_modification(cls, mode, lines, values=None, external=False):

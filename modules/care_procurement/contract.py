@@ -7,18 +7,17 @@ from trytond.i18n import gettext
 from trytond.model import (
     Index, ModelSQL, ModelView, Unique, Workflow, fields)
 from trytond.model.exceptions import AccessError, ValidationError
+from trytond.modules.currency.fields import Monetary
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
 from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from .bid import USCC
-from .procurement import KINDS, MONEY
-from .search_guard import ProcurementSearchMixin
+from .procurement import KINDS
 
 
-class Contract(ProcurementSearchMixin, Workflow, ModelSQL, ModelView):
-    "Care Service Contract"
+class Contract(Workflow, ModelSQL, ModelView):
     __name__ = 'care.contract'
     _history = True
     _rec_name = 'number'
@@ -29,9 +28,12 @@ class Contract(ProcurementSearchMixin, Workflow, ModelSQL, ModelView):
         help="Given from the sequence on creation when left empty.")
     company = fields.Many2One('company.company', "Company", required=True,
         states=_draft)
+    currency = fields.Function(fields.Many2One(
+            'currency.currency', "Currency"), 'on_change_with_currency')
     contractor = fields.Many2One('party.party', "Contractor", required=True,
         ondelete='RESTRICT', states=_draft,
-        domain=[('identifiers.type', '=', USCC)])
+        domain=[('identifiers.type', '=', USCC)],
+        context={'company': Eval('company', -1)}, depends={'company'})
     lot = fields.Many2One('care.procurement.lot', "Lot",
         ondelete='RESTRICT', states=_draft,
         domain=[('state', '=', 'awarded')],
@@ -42,12 +44,13 @@ class Contract(ProcurementSearchMixin, Workflow, ModelSQL, ModelView):
         domain=[('end_date', '>=', Eval('start_date', None))],
         states=_draft,
         help="The last day; for a terminated contract the termination date.")
-    amount = fields.Numeric("Amount", digits=MONEY, required=True,
-        domain=[('amount', '>=', 0)], states=_draft,
+    amount = Monetary("Amount", currency='currency', digits='currency',
+        required=True, domain=[('amount', '>=', 0)], states=_draft,
         help="The ceiling of what the contract pays over its period.")
-    penalty_per_failed_check = fields.Numeric(
-        "Penalty per Failed Check", digits=MONEY, required=True,
-        domain=[('penalty_per_failed_check', '>=', 0)], states=_draft)
+    penalty_per_failed_check = Monetary(
+        "Penalty per Failed Check", currency='currency', digits='currency',
+        required=True, domain=[('penalty_per_failed_check', '>=', 0)],
+        states=_draft)
     lines = fields.One2Many('care.contract.line', 'contract', "Lines",
         states=_draft)
     assignments = fields.One2Many('care.contract.assignment', 'contract',
@@ -104,6 +107,10 @@ class Contract(ProcurementSearchMixin, Workflow, ModelSQL, ModelView):
     @staticmethod
     def default_company():
         return Transaction().context.get('company')
+
+    @fields.depends('company')
+    def on_change_with_currency(self, name=None):
+        return self.company.currency if self.company else None
 
     @staticmethod
     def default_penalty_per_failed_check():
@@ -219,8 +226,7 @@ class Contract(ProcurementSearchMixin, Workflow, ModelSQL, ModelView):
         pass
 
 
-class ContractLine(ProcurementSearchMixin, ModelSQL, ModelView):
-    "Care Service Contract Line"
+class ContractLine(ModelSQL, ModelView):
     __name__ = 'care.contract.line'
     _history = True
 
@@ -230,8 +236,10 @@ class ContractLine(ProcurementSearchMixin, ModelSQL, ModelView):
         ondelete='RESTRICT')
     unit = fields.Function(fields.Selection('get_units', "Unit"),
         'on_change_with_unit')
-    unit_price = fields.Numeric("Unit Price", digits=MONEY, required=True,
-        domain=[('unit_price', '>=', 0)])
+    currency = fields.Function(fields.Many2One(
+            'currency.currency', "Currency"), 'on_change_with_currency')
+    unit_price = Monetary("Unit Price", currency='currency',
+        digits='currency', required=True, domain=[('unit_price', '>=', 0)])
     monthly_cap = fields.Numeric("Monthly Cap", digits=(16, 1),
         domain=[If(Eval('monthly_cap', None) != None,
                 ('monthly_cap', '>', 0), ())],
@@ -258,6 +266,10 @@ class ContractLine(ProcurementSearchMixin, ModelSQL, ModelView):
         if self.service:
             return self.service.unit
 
+    @fields.depends('contract', '_parent_contract.currency')
+    def on_change_with_currency(self, name=None):
+        return self.contract.currency if self.contract else None
+
     @classmethod
     def check_modification(cls, mode, lines, values=None, external=False):
         super().check_modification(
@@ -270,15 +282,14 @@ class ContractLine(ProcurementSearchMixin, ModelSQL, ModelView):
 
 
 class TerminateStart(ModelView):
-    "Terminate Contract"
     __name__ = 'care.contract.terminate.start'
+    __string__ = "Terminate Contract"
     date = fields.Date("Termination Date", required=True,
         help="The contract's last day.")
     reason = fields.Text("Reason", required=True)
 
 
 class Terminate(Wizard):
-    "Terminate Contract"
     __name__ = 'care.contract.terminate'
     start = StateView('care.contract.terminate.start',
         'care_procurement.contract_terminate_start_view_form', [

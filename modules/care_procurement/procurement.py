@@ -6,12 +6,12 @@ from trytond.i18n import gettext
 from trytond.model import (
     Index, ModelSQL, ModelView, Unique, Workflow, fields)
 from trytond.model.exceptions import AccessError, ValidationError
+from trytond.modules.currency.fields import Monetary
 from trytond.modules.social_assistance.tools import add_working_days
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
 from trytond.rpc import RPC
 from trytond.transaction import Transaction
-from .search_guard import ProcurementSearchMixin
 
 METHODS = [
     ('open_tender', "Open Tender"),
@@ -28,11 +28,11 @@ KINDS = [
     ]
 # An open tender with fewer valid bids fails (流标)
 OPEN_TENDER_MINIMUM_BIDS = 3
+# The digits of money before fields.Monetary: still read by care_settlement
 MONEY = (16, 2)
 
 
-class Procurement(ProcurementSearchMixin, Workflow, ModelSQL, ModelView):
-    "Procurement of Care Services"
+class Procurement(Workflow, ModelSQL, ModelView):
     __name__ = 'care.procurement'
     _history = True
     _rec_name = 'number'
@@ -43,9 +43,11 @@ class Procurement(ProcurementSearchMixin, Workflow, ModelSQL, ModelView):
     name = fields.Char("Name", required=True, states=_draft)
     company = fields.Many2One('company.company', "Company", required=True,
         states=_draft)
+    currency = fields.Function(fields.Many2One(
+            'currency.currency', "Currency"), 'on_change_with_currency')
     year = fields.Integer("Year", required=True, states=_draft)
-    budget = fields.Numeric("Budget", digits=MONEY, required=True,
-        domain=[('budget', '>=', 0)], states=_draft)
+    budget = Monetary("Budget", currency='currency', digits='currency',
+        required=True, domain=[('budget', '>=', 0)], states=_draft)
     method = fields.Selection(METHODS, "Method", required=True,
         states=_draft)
     price_weight = fields.Numeric(
@@ -69,8 +71,8 @@ class Procurement(ProcurementSearchMixin, Workflow, ModelSQL, ModelView):
         'get_publicity_end')
     lots = fields.One2Many('care.procurement.lot', 'procurement', "Lots",
         states=_draft)
-    lots_budget = fields.Function(fields.Numeric("Lots Budget",
-            digits=MONEY), 'get_lots_budget')
+    lots_budget = fields.Function(Monetary("Lots Budget",
+            currency='currency', digits='currency'), 'get_lots_budget')
     note = fields.Text("Note")
     state = fields.Selection([
             ('draft', "Draft"),
@@ -129,6 +131,10 @@ class Procurement(ProcurementSearchMixin, Workflow, ModelSQL, ModelView):
     @staticmethod
     def default_company():
         return Transaction().context.get('company')
+
+    @fields.depends('company')
+    def on_change_with_currency(self, name=None):
+        return self.company.currency if self.company else None
 
     @staticmethod
     def default_year():
@@ -246,8 +252,7 @@ class Procurement(ProcurementSearchMixin, Workflow, ModelSQL, ModelView):
         pass
 
 
-class Lot(ProcurementSearchMixin, ModelSQL, ModelView):
-    "Procurement Lot"
+class Lot(ModelSQL, ModelView):
     __name__ = 'care.procurement.lot'
     _history = True
 
@@ -258,14 +263,16 @@ class Lot(ProcurementSearchMixin, ModelSQL, ModelView):
     procurement_state = fields.Function(fields.Selection(
             'get_procurement_states', "Procurement State"),
         'on_change_with_procurement_state')
+    currency = fields.Function(fields.Many2One(
+            'currency.currency', "Currency"), 'on_change_with_currency')
     name = fields.Char("Name", required=True, states=_open)
     kind = fields.Selection(KINDS, "Kind", required=True, states=_open)
     towns = fields.Many2Many('care.procurement.lot-town', 'lot', 'town',
         "Towns", domain=[('level', '=', 'town')], states=_open)
     services = fields.One2Many('care.procurement.lot.service', 'lot',
         "Services", states=_open)
-    budget = fields.Numeric("Budget", digits=MONEY, required=True,
-        domain=[('budget', '>=', 0)], states=_open)
+    budget = Monetary("Budget", currency='currency', digits='currency',
+        required=True, domain=[('budget', '>=', 0)], states=_open)
     bids = fields.One2Many('care.procurement.bid', 'lot', "Bids",
         states={'readonly': ~Eval('procurement_state').in_(
                 ['draft', 'published'])})
@@ -331,6 +338,10 @@ class Lot(ProcurementSearchMixin, ModelSQL, ModelView):
     def on_change_with_procurement_state(self, name=None):
         if self.procurement:
             return self.procurement.state
+
+    @fields.depends('procurement', '_parent_procurement.currency')
+    def on_change_with_currency(self, name=None):
+        return self.procurement.currency if self.procurement else None
 
     def get_rec_name(self, name):
         return f'{self.procurement.rec_name} / {self.name}'
@@ -424,15 +435,17 @@ class Lot(ProcurementSearchMixin, ModelSQL, ModelView):
 
 
 class LotService(ModelSQL, ModelView):
-    "Procurement Lot Service"
     __name__ = 'care.procurement.lot.service'
 
     lot = fields.Many2One('care.procurement.lot', "Lot", required=True,
         ondelete='CASCADE')
     service = fields.Many2One('care.service', "Service", required=True,
         ondelete='RESTRICT')
-    ceiling_price = fields.Numeric("Ceiling Price", digits=MONEY,
-        required=True, domain=[('ceiling_price', '>=', 0)])
+    currency = fields.Function(fields.Many2One(
+            'currency.currency', "Currency"), 'on_change_with_currency')
+    ceiling_price = Monetary("Ceiling Price", currency='currency',
+        digits='currency', required=True,
+        domain=[('ceiling_price', '>=', 0)])
     estimated_quantity = fields.Numeric("Estimated Quantity",
         digits=(16, 1), required=True,
         domain=[('estimated_quantity', '>=', 0)],
@@ -448,9 +461,12 @@ class LotService(ModelSQL, ModelView):
                 'care_procurement.msg_lot_service_unique'),
             ]
 
+    @fields.depends('lot', '_parent_lot.currency')
+    def on_change_with_currency(self, name=None):
+        return self.lot.currency if self.lot else None
+
 
 class LotTown(ModelSQL):
-    "Procurement Lot - Town"
     __name__ = 'care.procurement.lot-town'
     lot = fields.Many2One('care.procurement.lot', "Lot", required=True,
         ondelete='CASCADE')

@@ -2,6 +2,7 @@
 # this repository contains the full copyright notices and license terms.
 from trytond.model import fields
 from trytond.pool import Pool, PoolMeta
+from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
 from .bid import USCC
@@ -12,6 +13,7 @@ class User(metaclass=PoolMeta):
 
     care_contractor = fields.Many2One('party.party', "Contractor",
         domain=[('identifiers.type', '=', USCC)],
+        context={'company': Eval('company', -1)}, depends={'company'},
         help="The contractor whose records this user works on; "
         "such a user sees nothing of other contractors.")
 
@@ -30,6 +32,13 @@ class User(metaclass=PoolMeta):
         super().set_preferences(values)
 
     @classmethod
+    def in_procurement_group(cls):
+        "Whether the current user belongs to the procurement group"
+        ModelData = Pool().get('ir.model.data')
+        return ModelData.get_id(
+            'care_procurement', 'group_procurement') in cls.get_groups()
+
+    @classmethod
     def contractor_id(cls):
         "The contractor party id of the current user, or None"
         user = Transaction().user
@@ -38,24 +47,3 @@ class User(metaclass=PoolMeta):
         contractor = cls(user).care_contractor
         return contractor.id if contractor else None
 
-
-class Rule(metaclass=PoolMeta):
-    __name__ = 'ir.rule'
-
-    @classmethod
-    def _get_context(cls, model_name):
-        User = Pool().get('res.user')
-        context = super()._get_context(model_name)
-        context['care_contractor'] = User.contractor_id()
-        if model_name == 'res.user':
-            # A contractor's user reads itself (and the bureau's users)
-            context['user_id'] = Transaction().user
-        return context
-
-    @classmethod
-    def _get_cache_key(cls, model_names):
-        User = Pool().get('res.user')
-        key = super()._get_cache_key(model_names) + (User.contractor_id(),)
-        if 'res.user' in model_names:
-            key += (Transaction().user,)
-        return key

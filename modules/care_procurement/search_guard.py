@@ -18,22 +18,15 @@ PROTECTED_RELATIONS = {'bids', 'awarded_bid', 'contracts'}
 PROTECTED_MODELS = {'care.procurement.bid', 'care.procurement.bid.line'}
 
 
-def in_procurement_group():
-    pool = Pool()
-    ModelData = pool.get('ir.model.data')
-    User = pool.get('res.user')
-    return ModelData.get_id(
-        'care_procurement', 'group_procurement') in User.get_groups()
-
-
 class ProcurementSearchMixin(GuardedSearchMixin):
     "Only the procurement group searches through bids and lot contracts"
     __slots__ = ()
 
     @classmethod
     def _search_forbidden(cls, path):
+        User = Pool().get('res.user')
         if super()._search_forbidden(path):
             return True
         protected = bool(PROTECTED_RELATIONS.intersection(path.split('.'))
             or PROTECTED_MODELS.intersection(path_targets(cls, path)))
-        return protected and not in_procurement_group()
+        return protected and not User.in_procurement_group()

@@ -11,7 +11,6 @@ UNITS = [
 
 
 class Service(DeactivableMixin, ModelSQL, ModelView):
-    "Care Service"
     __name__ = 'care.service'
 
     code = fields.Char("Code", required=True,

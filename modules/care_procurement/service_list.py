@@ -13,13 +13,10 @@ from trytond.transaction import Transaction
 from trytond.wizard import Button, StateAction, StateView, Wizard
 
 from .assignment import FAR
-from .search_guard import ProcurementSearchMixin
 from .tools import MONTH, check_month, current_month, month_bounds
 
 
-
-class ServiceList(ProcurementSearchMixin, ModelSQL, ModelView):
-    "Service List"
+class ServiceList(ModelSQL, ModelView):
     __name__ = 'care.service_list'
 
     contract = fields.Many2One('care.contract', "Contract", required=True,
@@ -79,8 +76,8 @@ class ServiceList(ProcurementSearchMixin, ModelSQL, ModelView):
 
 
 class OpenStart(ModelView):
-    "Open Service List"
     __name__ = 'care.service_list.open.start'
+    __string__ = "Open Service List"
     contract = fields.Many2One('care.contract', "Contract",
         domain=[('state', '!=', 'draft')],
         help="Leave empty for every contract you may see.")
@@ -93,7 +90,6 @@ class OpenStart(ModelView):
 
 
 class Open(Wizard):
-    "Open Service List"
     __name__ = 'care.service_list.open'
     start = StateView('care.service_list.open.start',
         'care_procurement.service_list_open_start_view_form', [

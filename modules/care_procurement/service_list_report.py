@@ -1,23 +1,16 @@
 # This file is part of 莘情照护.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
 """The printed service list (服务清单) of a contract for a month."""
-import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 from types import SimpleNamespace
 
 from trytond.modules.company import CompanyReport
+from trytond.modules.social_assistance.tools import sql_date
 from trytond.pool import Pool
 
 from .assignment import FAR
 from .tools import month_bounds
-
-
-def _date(value):
-    "A date read from the table query: SQLite may give text"
-    if isinstance(value, str):
-        return dt.date.fromisoformat(value)
-    return value
 
 
 def format_quantity(quantity):
@@ -79,8 +72,8 @@ class ServiceListReport(CompanyReport):
         for line in lines:
             assignment = assignments.setdefault(line['assignment'], {
                     'person': persons[line['person']],
-                    'start': max(_date(line['start_date']), first),
-                    'end': min(_date(line['end_date']) or FAR, last),
+                    'start': max(sql_date(line['start_date']), first),
+                    'end': min(sql_date(line['end_date']) or FAR, last),
                     'plan': defaultdict(Decimal),
                     })
             if line['service']:

@@ -19,9 +19,7 @@ from sql.operators import In
 from trytond.modules.care_visit.visit import RULE_FIELDS
 from trytond.pool import Pool, PoolMeta
 from trytond.tools import grouped_slice
-from trytond.transaction import Transaction, without_check_access
-
-from .settlement import OPEN_STATES
+from trytond.transaction import Transaction
 
 CHUNK = 1000
 # The marks of the changes under way, by transaction
@@ -48,7 +46,7 @@ def recomputing():
         yield
     finally:
         del _PENDING[transaction]
-    recompute(marks.contracts, marks.pairs)
+    _recompute(marks.contracts, marks.pairs)
 
 
 def mark(contracts=(), pairs=()):
@@ -56,34 +54,16 @@ def mark(contracts=(), pairs=()):
     (contract id, month) pairs as reading a fact that changed"""
     marks = _PENDING.get(Transaction())
     if marks is None:
-        recompute(set(contracts), set(pairs))
+        _recompute(set(contracts), set(pairs))
     else:
         marks.contracts.update(contracts)
         marks.pairs.update(pairs)
 
 
-def recompute(contracts, pairs):
-    "Recompute the open settlements of the contracts and pairs, set-wise"
-    pool = Pool()
-    Settlement = pool.get('care.settlement')
-    if not contracts and not pairs:
-        return
-    table = Settlement.__table__()
-    cursor = Transaction().connection.cursor()
-    ids = []
-    for sub in grouped_slice(sorted(contracts | {c for c, _ in pairs}),
-            CHUNK):
-        cursor.execute(*table.select(table.id, table.contract, table.month,
-                where=In(table.contract, list(sub))
-                & In(table.state, sorted(OPEN_STATES))))
-        ids.extend(i for i, contract, month in cursor
-            if contract in contracts or (contract, month) in pairs)
-    if not ids:
-        return
-    # Whoever changed the fact (a contractor logging a late visit too) has
-    # the settlement recomputed: the rules do it, not the user's rights
-    with Transaction().set_user(0), without_check_access():
-        Settlement.compute_lines(Settlement.browse(ids))
+def _recompute(contracts, pairs):
+    if contracts or pairs:
+        Settlement = Pool().get('care.settlement')
+        Settlement.recompute_open(contracts, pairs)
 
 
 def _contracts_of_persons(ids):
@@ -120,35 +100,43 @@ class SettlementFactsMixin:
     _settlement_fact_fields = set()
 
     @classmethod
-    def _mark_settlements(cls, ids):
-        "Mark the settlements that read the records with ids"
+    def _settlement_marks(cls, ids):
+        """(contract ids, {(contract id, month)}) of the settlements that
+        read the records with ids"""
         raise NotImplementedError
 
-    # Overridden rather than 8.0's on_modification: the block must enclose
-    # care_visit's re-evaluation of the visits (care_visit/facts.py), so that
-    # the settlement is recomputed once, on the visits' new outcomes
     @classmethod
-    def create(cls, vlist):
+    def on_modification(cls, mode, records, field_names=None):
+        if mode != 'create':
+            super().on_modification(mode, records, field_names=field_names)
+            return
+        # The block encloses what the modules below do on creation
+        # (care_visit evaluates the visits): one recompute on the outcomes
         with recomputing():
-            records = super().create(vlist)
-            cls._mark_settlements([r.id for r in records])
-        return records
+            super().on_modification(mode, records, field_names=field_names)
+            mark(*cls._settlement_marks([r.id for r in records]))
 
     @classmethod
-    def write(cls, *args):
-        actions = iter(args)
-        ids = [r.id for records, values in zip(actions, actions)
-            if cls._settlement_fact_fields & values.keys() for r in records]
-        with recomputing():
-            cls._mark_settlements(ids)
-            super().write(*args)
-            cls._mark_settlements(ids)
+    def on_write(cls, records, values):
+        callback = super().on_write(records, values)
+        if cls._settlement_fact_fields & values.keys():
+            ids = [r.id for r in records]
+            contracts, pairs = cls._settlement_marks(ids)
+
+            def mark_written():
+                after_contracts, after_pairs = cls._settlement_marks(ids)
+                mark(contracts | after_contracts, pairs | after_pairs)
+            # Appended after the callbacks of the modules below: the
+            # settlements are recomputed on their outcomes
+            callback.append(mark_written)
+        return callback
 
     @classmethod
-    def delete(cls, records):
-        with recomputing():
-            cls._mark_settlements([r.id for r in records])
-            super().delete(records)
+    def on_delete(cls, records):
+        callback = super().on_delete(records)
+        marks = cls._settlement_marks([r.id for r in records])
+        callback.append(lambda: mark(*marks))
+        return callback
 
 
 class Visit(SettlementFactsMixin, metaclass=PoolMeta):
@@ -156,8 +144,8 @@ class Visit(SettlementFactsMixin, metaclass=PoolMeta):
     _settlement_fact_fields = RULE_FIELDS
 
     @classmethod
-    def _mark_settlements(cls, ids):
-        mark(pairs=_column_values(cls, ids, 'contract', 'month'))
+    def _settlement_marks(cls, ids):
+        return set(), _column_values(cls, ids, 'contract', 'month')
 
     @classmethod
     def evaluate(cls, ids, around=None):
@@ -169,7 +157,8 @@ class Visit(SettlementFactsMixin, metaclass=PoolMeta):
     @classmethod
     def _store_outcomes(cls, columns, changes):
         super()._store_outcomes(columns, changes)
-        cls._mark_settlements([i for ids in changes.values() for i in ids])
+        mark(*cls._settlement_marks(
+                [i for ids in changes.values() for i in ids]))
 
 
 class Check(SettlementFactsMixin, metaclass=PoolMeta):
@@ -178,8 +167,8 @@ class Check(SettlementFactsMixin, metaclass=PoolMeta):
     _settlement_fact_fields = {'result', 'contract', 'month'}
 
     @classmethod
-    def _mark_settlements(cls, ids):
-        mark(pairs=_column_values(cls, ids, 'contract', 'month'))
+    def _settlement_marks(cls, ids):
+        return set(), _column_values(cls, ids, 'contract', 'month')
 
     @classmethod
     def record_fail(cls, checks):
@@ -199,8 +188,8 @@ class Person(SettlementFactsMixin, metaclass=PoolMeta):
     _settlement_fact_fields = {'start_date', 'end_date', 'death_date'}
 
     @classmethod
-    def _mark_settlements(cls, ids):
-        mark(contracts=_contracts_of_persons(ids))
+    def _settlement_marks(cls, ids):
+        return _contracts_of_persons(ids), set()
 
 
 class Suspension(SettlementFactsMixin, metaclass=PoolMeta):
@@ -208,9 +197,9 @@ class Suspension(SettlementFactsMixin, metaclass=PoolMeta):
     _settlement_fact_fields = {'person', 'from_date', 'to_date'}
 
     @classmethod
-    def _mark_settlements(cls, ids):
-        mark(contracts=_contracts_of_persons(
-                _column_values(cls, ids, 'person')))
+    def _settlement_marks(cls, ids):
+        persons = _column_values(cls, ids, 'person')
+        return _contracts_of_persons(persons), set()
 
 
 class PersonRoster(metaclass=PoolMeta):
@@ -230,8 +219,8 @@ class Contract(SettlementFactsMixin, metaclass=PoolMeta):
         'penalty_per_failed_check'}
 
     @classmethod
-    def _mark_settlements(cls, ids):
-        mark(contracts=ids)
+    def _settlement_marks(cls, ids):
+        return set(ids), set()
 
 
 class ContractLine(SettlementFactsMixin, metaclass=PoolMeta):
@@ -240,8 +229,8 @@ class ContractLine(SettlementFactsMixin, metaclass=PoolMeta):
         'monthly_cap'}
 
     @classmethod
-    def _mark_settlements(cls, ids):
-        mark(contracts=_column_values(cls, ids, 'contract'))
+    def _settlement_marks(cls, ids):
+        return _column_values(cls, ids, 'contract'), set()
 
 
 class Assignment(SettlementFactsMixin, metaclass=PoolMeta):
@@ -250,17 +239,16 @@ class Assignment(SettlementFactsMixin, metaclass=PoolMeta):
         'end_date'}
 
     @classmethod
-    def _mark_settlements(cls, ids):
-        mark(contracts=_column_values(cls, ids, 'contract'))
+    def _settlement_marks(cls, ids):
+        return _column_values(cls, ids, 'contract'), set()
 
     @classmethod
     def assign_towns(cls, contract, town_ids, start_date, end_date):
-        # Assigned in SQL (the assign wizard): the contract is marked whole
+        # The assignments, their plans and the visits they re-evaluate
+        # (care_visit): one recompute
         with recomputing():
-            count = super().assign_towns(contract, town_ids, start_date,
+            return super().assign_towns(contract, town_ids, start_date,
                 end_date)
-            mark(contracts=[contract.id])
-        return count
 
 
 class AssignmentPlan(SettlementFactsMixin, metaclass=PoolMeta):
@@ -270,7 +258,7 @@ class AssignmentPlan(SettlementFactsMixin, metaclass=PoolMeta):
     _settlement_fact_fields = {'assignment', 'service'}
 
     @classmethod
-    def _mark_settlements(cls, ids):
+    def _settlement_marks(cls, ids):
         Assignment = Pool().get('care.contract.assignment')
-        mark(contracts=_column_values(Assignment,
-                _column_values(cls, ids, 'assignment'), 'contract'))
+        return _column_values(Assignment,
+            _column_values(cls, ids, 'assignment'), 'contract'), set()

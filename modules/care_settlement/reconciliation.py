@@ -11,10 +11,10 @@ from sql.conditionals import Case, Coalesce
 
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.modules.care_procurement.procurement import MONEY
+from trytond.modules.social_assistance.tools import sql_decimal
 from trytond.pool import Pool
 
-from .budget import SETTLED
-from .settlement_compute import as_decimal
+from .settlement import SETTLED
 
 STATUSES = [
     ('matched', "Matched"),
@@ -23,19 +23,6 @@ STATUSES = [
     ('overpaid', "Overpaid"),
     ('over_budget', "Over Budget"),
     ]
-
-
-def status_of(settled, invoiced, paid, balance):
-    "The first that applies, the most serious first"
-    if balance < 0:
-        return 'over_budget'
-    if paid > settled:
-        return 'overpaid'
-    if invoiced != settled:
-        return 'invoice_mismatch'
-    if paid < settled:
-        return 'unpaid'
-    return 'matched'
 
 
 class Reconciliation(ModelSQL, ModelView):
@@ -126,16 +113,28 @@ class Reconciliation(ModelSQL, ModelView):
 
     @classmethod
     def get_status(cls, rows, name):
-        return {r.id: status_of(*(as_decimal(getattr(r, f))
+        return {r.id: cls.status_of(*(sql_decimal(getattr(r, f))
                         for f in ['settled', 'invoiced', 'paid',
                             'contract_balance']))
             for r in rows}
 
+    @classmethod
+    def status_of(cls, settled, invoiced, paid, balance):
+        "The first status that applies, the most serious first"
+        if balance < 0:
+            return 'over_budget'
+        if paid > settled:
+            return 'overpaid'
+        if invoiced != settled:
+            return 'invoice_mismatch'
+        if paid < settled:
+            return 'unpaid'
+        return 'matched'
 
-def reconciliation_rows(month):
-    "The month's rows in contract-number order, as the export writes them"
-    Reconciliation = Pool().get('care.settlement.reconciliation')
-    rows = Reconciliation.search([('month', '=', month)])
-    return sorted(rows, key=lambda r: r.contract.number)
+    @classmethod
+    def month_rows(cls, month):
+        "The month's rows in contract-number order, as the export writes them"
+        return sorted(cls.search([('month', '=', month)]),
+            key=lambda r: r.contract.number)
 
 

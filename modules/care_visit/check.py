@@ -1,6 +1,7 @@
 # This file is part of 莘情照护.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
 import datetime as dt
+import math
 import random
 from decimal import Decimal
 
@@ -14,13 +15,12 @@ from trytond.model import (
 from trytond.model.exceptions import AccessError, ValidationError
 from trytond.modules.care_procurement.tools import (
     check_month, previous_month)
-from trytond.modules.social_assistance.sql_tools import insert_many
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
-from . import local_time, sampling
-from .visit import COORDINATES, VisitSearchMixin
+from . import local_time
+from .visit import COORDINATES
 
 METHODS = [
     ('onsite', "On Site"),
@@ -40,14 +40,17 @@ RESULTS = [
     ]
 
 
-class CheckPlan(VisitSearchMixin, Workflow, ModelSQL, ModelView):
-    "Spot-Check Plan"
+class CheckPlan(Workflow, ModelSQL, ModelView):
     __name__ = 'care.check.plan'
+    __string__ = "Spot-Check Plan"
     _history = True
     _rec_name = 'month'
 
     _draft = {'readonly': Eval('state') != 'draft'}
 
+    company = fields.Many2One('company.company', "Company", required=True,
+        ondelete='RESTRICT', states=_draft,
+        help="The bureau whose running contracts are sampled.")
     month = fields.Char("Month", required=True, states=_draft,
         help="YYYY-MM")
     rate = fields.Numeric("Rate", digits=(3, 2), required=True,
@@ -72,7 +75,7 @@ class CheckPlan(VisitSearchMixin, Workflow, ModelSQL, ModelView):
         super().__setup__()
         t = cls.__table__()
         cls._sql_constraints = [
-            ('month_unique', Unique(t, t.month),
+            ('month_unique', Unique(t, t.company, t.month),
                 'care_visit.msg_check_plan_month_unique'),
             ]
         cls._order = [('month', 'DESC'), ('id', 'DESC')]
@@ -83,6 +86,10 @@ class CheckPlan(VisitSearchMixin, Workflow, ModelSQL, ModelView):
                     'depends': ['state'],
                     },
                 })
+
+    @staticmethod
+    def default_company():
+        return Transaction().context.get('company')
 
     @staticmethod
     def default_state():
@@ -128,14 +135,16 @@ class CheckPlan(VisitSearchMixin, Workflow, ModelSQL, ModelView):
         for plan in plans:
             # Plans stored before the rule are checked when drawn
             plan.check_month_ended()
-            # The one drawing inspects unless the plan is shared out
-            inspector = Check.default_inspector()
-            rows = [[plan.id, contract, person, flagged, 'pending',
-                    plan.month, Check.default_method(), inspector]
-                for contract, person, flagged in plan.sample()]
-            Check._insert_history(insert_many(Check,
-                    ['plan', 'contract', 'person', 'flagged', 'result',
-                        'month', 'method', 'inspector'], rows))
+        # The one drawing inspects (the default) unless the plan is shared
+        # out; the inspector is no field a drawn inspection keeps
+        Check.create([{
+                    'plan': plan.id,
+                    'month': plan.month,
+                    'contract': contract,
+                    'person': person,
+                    'flagged': flagged,
+                    } for plan in plans
+                for contract, person, flagged in plan.sample()])
 
     def sample(self):
         """The (contract id, person id, flagged) to inspect, drawn as
@@ -145,11 +154,35 @@ class CheckPlan(VisitSearchMixin, Workflow, ModelSQL, ModelView):
         for (contract, number), persons in sorted(population.items()):
             served = {n: p for n, (p, _) in persons.items()}
             flagged = {n for n, (_, f) in persons.items() if f}
-            for id_number in sampling.draw(self.seed, number, list(served),
-                    flagged, self.rate, self.minimum):
+            for id_number in self.draw_sample(self.seed, number,
+                    list(served), flagged, self.rate, self.minimum):
                 result.append(
                     (contract, served[id_number], id_number in flagged))
         return result
+
+    @classmethod
+    def sample_size(cls, population, rate, minimum):
+        "min(n, max(N, ceil(R × n))), with R read as an exact decimal"
+        return min(population, max(minimum, math.ceil(Decimal(str(rate))
+                    * population)))
+
+    @classmethod
+    def draw_sample(cls, seed, contract_number, population, flagged, rate,
+            minimum):
+        """The identity numbers to inspect on one contract (DESIGN.md "Spot
+        checks"): an auditor re-derives them from the plan's stored rate,
+        minimum and seed.
+
+        population: the identity numbers of the persons with accepted visits
+        on the contract in the month; flagged: those of them with a flagged
+        visit."""
+        size = cls.sample_size(len(population), rate, minimum)
+        flagged = sorted(set(flagged) & set(population))
+        others = sorted(set(population) - set(flagged))
+        rng = random.Random(f'{seed}:{contract_number}')
+        if len(flagged) >= size:
+            return rng.sample(flagged, size)
+        return flagged + rng.sample(others, size - len(flagged))
 
     def population(self):
         """{(contract id, contract number): {identity number: (person id,
@@ -172,7 +205,8 @@ class CheckPlan(VisitSearchMixin, Workflow, ModelSQL, ModelView):
             .select(contract.id, contract.number, person.id_number,
                 person.id, accepted, flagged,
                 where=(visit.month == self.month)
-                & (contract.state == 'running'),
+                & (contract.state == 'running')
+                & (contract.company == self.company.id),
                 group_by=[contract.id, contract.number, person.id_number,
                     person.id]))
         result = {}
@@ -183,9 +217,9 @@ class CheckPlan(VisitSearchMixin, Workflow, ModelSQL, ModelView):
         return result
 
 
-class Check(VisitSearchMixin, Workflow, ModelSQL, ModelView):
-    "Spot Check"
+class Check(Workflow, ModelSQL, ModelView):
     __name__ = 'care.check'
+    __string__ = "Spot Check"
     _history = True
 
     _pending = {'readonly': Eval('result') != 'pending'}
@@ -198,6 +232,8 @@ class Check(VisitSearchMixin, Workflow, ModelSQL, ModelView):
         help="The month of the visits inspected (YYYY-MM).")
     contract = fields.Many2One('care.contract', "Contract", required=True,
         ondelete='RESTRICT', states=_drawn)
+    company = fields.Function(fields.Many2One('company.company', "Company"),
+        'on_change_with_company', searcher='search_company')
     person = fields.Many2One('social_assistance.person', "Person",
         required=True, ondelete='RESTRICT', states=_drawn,
         domain=[('care_assignments.contract', '=', Eval('contract', -1))])
@@ -210,11 +246,14 @@ class Check(VisitSearchMixin, Workflow, ModelSQL, ModelView):
     date = fields.Date("Date", states=_pending)
     method = fields.Selection(METHODS, "Method", required=True,
         states=_pending)
+    method_string = method.translated('method')
     visits = fields.One2Many('care.check.visit', 'check', "Visits Verified",
         states=_pending)
     delivered = fields.Selection(ANSWERS, "Service Delivered",
         states=_pending)
+    delivered_string = delivered.translated('delivered')
     on_time = fields.Selection(ANSWERS, "On Time", states=_pending)
+    on_time_string = on_time.translated('on_time')
     satisfaction = fields.Selection(SATISFACTION, "Satisfaction",
         states=_pending, help="From 1 (very unsatisfied) to 5 (very "
         "satisfied).")
@@ -229,6 +268,7 @@ class Check(VisitSearchMixin, Workflow, ModelSQL, ModelView):
             })
     result = fields.Selection(RESULTS, "Result", readonly=True,
         required=True)
+    result_string = result.translated('result')
     rectifications = fields.One2Many('care.rectification', 'check',
         "Rectifications", readonly=True)
 
@@ -274,6 +314,14 @@ class Check(VisitSearchMixin, Workflow, ModelSQL, ModelView):
     @staticmethod
     def default_inspector():
         return Transaction().context.get('employee')
+
+    @fields.depends('contract', '_parent_contract.company')
+    def on_change_with_company(self, name=None):
+        return self.contract.company if self.contract else None
+
+    @classmethod
+    def search_company(cls, name, clause):
+        return [('contract.' + clause[0], *clause[1:])]
 
     def get_town(self, name):
         return self.person.town.id if self.person.town else None
@@ -342,9 +390,9 @@ class Check(VisitSearchMixin, Workflow, ModelSQL, ModelView):
                         check=check.rec_name))
 
 
-class CheckVisit(VisitSearchMixin, ModelSQL, ModelView):
-    "Spot Check Visit"
+class CheckVisit(ModelSQL, ModelView):
     __name__ = 'care.check.visit'
+    __string__ = "Spot Check Visit"
 
     check = fields.Many2One('care.check', "Inspection", required=True,
         ondelete='CASCADE')

@@ -3,27 +3,12 @@
 """The printed spot-check record (探访抽查记录表) and rectification notice
 (整改通知书)."""
 from trytond.modules.company import CompanyReport
-from trytond.pool import Pool
 
 from .local_time import to_local
 
 
-def selections(Model, *names):
-    """{field name: {value: label}} of the selection fields, labels in the
-    language of the transaction"""
-    definitions = Model.fields_get(list(names))
-    return {n: dict(definitions[n]['selection']) for n in names}
-
-
-class _ContractCompanyReport(CompanyReport):
-    "A report headed by the company of the record's contract"
-
-    @classmethod
-    def header_key(cls, record, data):
-        # The records have no company of their own but their contract's
-        return super(CompanyReport, cls).header_key(record, data) + (
-            ('company', record.contract.company),
-            )
+class _SupervisionReport(CompanyReport):
+    "A report headed by the company of the record (its contract's)"
 
     @classmethod
     def get_context(cls, records, header, data):
@@ -39,29 +24,11 @@ class _ContractCompanyReport(CompanyReport):
         return to_local(value).strftime(format)
 
 
-class CheckReport(_ContractCompanyReport):
+class CheckReport(_SupervisionReport):
     "The record of spot checks, to be signed on site"
     __name__ = 'care.check'
 
-    @classmethod
-    def get_context(cls, records, header, data):
-        Check = Pool().get('care.check')
-        context = super().get_context(records, header, data)
-        context['labels'] = selections(Check,
-            'method', 'delivered', 'on_time', 'result')
-        return context
 
-
-class RectificationNoticeReport(_ContractCompanyReport):
+class RectificationNoticeReport(_SupervisionReport):
     "The notice to a contractor to rectify what an inspection found"
     __name__ = 'care.rectification.notice'
-
-    @classmethod
-    def get_context(cls, records, header, data):
-        pool = Pool()
-        Check = pool.get('care.check')
-        Rectification = pool.get('care.rectification')
-        context = super().get_context(records, header, data)
-        context['labels'] = selections(Check, 'method', 'result')
-        context['labels'].update(selections(Rectification, 'state'))
-        return context

@@ -15,13 +15,3 @@ class Configuration(metaclass=PoolMeta):
     def default_rectification_days():
         return 15
 
-
-class Cron(metaclass=PoolMeta):
-    __name__ = 'ir.cron'
-
-    @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        cls.method.selection.append(
-            ('care.rectification|mark_overdue_all',
-                "Mark Overdue Rectifications"))

@@ -1,7 +1,10 @@
 # This file is part of 莘情照护.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
 """The facts the visit rules read, recorded after the visits: each change
-re-evaluates the visits it concerns so that settlement sees the truth."""
+re-evaluates the visits it concerns so that settlement sees the truth.
+
+Through the ORM's hooks only: the persons import and the assign wizard call
+them too, so no import function is extended here."""
 from trytond.pool import Pool, PoolMeta
 
 
@@ -23,29 +26,28 @@ class VisitFactsMixin:
             Visit.evaluate_of(cls._visit_field, list(ids))
 
     @classmethod
-    def _written_targets(cls, args):
-        actions = iter(args)
-        return {r.visit_target() for records, values in zip(actions, actions)
-            if cls._visit_fact_fields & values.keys() for r in records}
+    def on_modification(cls, mode, records, field_names=None):
+        super().on_modification(mode, records, field_names=field_names)
+        if mode == 'create':
+            cls._evaluate_visits({r.visit_target() for r in records})
 
     @classmethod
-    def create(cls, vlist):
-        records = super().create(vlist)
-        cls._evaluate_visits({r.visit_target() for r in records})
-        return records
+    def on_write(cls, records, values):
+        callback = super().on_write(records, values)
+        if cls._visit_fact_fields & values.keys():
+            # Before and after: a record may move from a person or contract
+            before = {r.visit_target() for r in records}
+            ids = [r.id for r in records]
+            callback.append(lambda: cls._evaluate_visits(before | {
+                        r.visit_target() for r in cls.browse(ids)}))
+        return callback
 
     @classmethod
-    def write(cls, *args):
-        # Before and after: a record may move from a person or contract
-        before = cls._written_targets(args)
-        super().write(*args)
-        cls._evaluate_visits(before | cls._written_targets(args))
-
-    @classmethod
-    def delete(cls, records):
+    def on_delete(cls, records):
+        callback = super().on_delete(records)
         targets = {r.visit_target() for r in records}
-        super().delete(records)
-        cls._evaluate_visits(targets)
+        callback.append(lambda: cls._evaluate_visits(targets))
+        return callback
 
 
 class Person(VisitFactsMixin, metaclass=PoolMeta):
@@ -61,16 +63,6 @@ class Person(VisitFactsMixin, metaclass=PoolMeta):
 class Suspension(VisitFactsMixin, metaclass=PoolMeta):
     __name__ = 'social_assistance.person.suspension'
     _visit_fact_fields = {'person', 'from_date', 'to_date'}
-
-
-class PersonRoster(metaclass=PoolMeta):
-    __name__ = 'social_assistance.person.roster'
-
-    @classmethod
-    def _persons_changed(cls, ids):
-        Person = Pool().get('social_assistance.person')
-        super()._persons_changed(ids)
-        Person._evaluate_visits(ids)
 
 
 class Contract(VisitFactsMixin, metaclass=PoolMeta):
@@ -92,12 +84,3 @@ class ContractLine(VisitFactsMixin, metaclass=PoolMeta):
 class Assignment(VisitFactsMixin, metaclass=PoolMeta):
     __name__ = 'care.contract.assignment'
     _visit_fact_fields = {'contract', 'person', 'start_date', 'end_date'}
-
-    @classmethod
-    def assign_towns(cls, contract, town_ids, start_date, end_date):
-        count = super().assign_towns(contract, town_ids, start_date,
-            end_date)
-        # Visits logged before the assignment was made now find it
-        Contract = Pool().get('care.contract')
-        Contract._evaluate_visits([contract.id])
-        return count

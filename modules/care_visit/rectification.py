@@ -6,15 +6,13 @@ from trytond.model.exceptions import AccessError, ValidationError
 from trytond.pool import Pool
 from trytond.pyson import Eval
 
-from .visit import VisitSearchMixin
-
 # What a contractor's user may write on a rectification addressed to it
 CONTRACTOR_FIELDS = {'response'}
 
 
-class Rectification(VisitSearchMixin, Workflow, ModelSQL, ModelView):
-    "Rectification"
+class Rectification(Workflow, ModelSQL, ModelView):
     __name__ = 'care.rectification'
+    __string__ = "Rectification"
     _history = True
 
     _open = {'readonly': ~Eval('state').in_(['open', 'overdue'])}
@@ -23,8 +21,12 @@ class Rectification(VisitSearchMixin, Workflow, ModelSQL, ModelView):
         ondelete='RESTRICT', readonly=True)
     contract = fields.Many2One('care.contract', "Contract", required=True,
         ondelete='RESTRICT', readonly=True)
+    company = fields.Function(fields.Many2One('company.company', "Company"),
+        'on_change_with_company', searcher='search_company')
     contractor = fields.Function(fields.Many2One('party.party',
-            "Contractor"), 'get_contractor')
+            "Contractor", context={'company': Eval('company', -1)},
+            depends={'company'}),
+        'get_contractor')
     person = fields.Function(fields.Many2One('social_assistance.person',
             "Person"), 'get_person')
     requirement = fields.Text("Requirement", required=True, states=_open)
@@ -42,6 +44,7 @@ class Rectification(VisitSearchMixin, Workflow, ModelSQL, ModelView):
             ('closed', "Closed"),
             ('overdue', "Overdue"),
             ], "State", readonly=True, required=True)
+    state_string = state.translated('state')
 
     del _open
 
@@ -81,6 +84,14 @@ class Rectification(VisitSearchMixin, Workflow, ModelSQL, ModelView):
     @staticmethod
     def default_state():
         return 'open'
+
+    @fields.depends('contract', '_parent_contract.company')
+    def on_change_with_company(self, name=None):
+        return self.contract.company if self.contract else None
+
+    @classmethod
+    def search_company(cls, name, clause):
+        return [('contract.' + clause[0], *clause[1:])]
 
     def get_contractor(self, name):
         return self.contract.contractor.id

@@ -6,7 +6,6 @@ from trytond.wizard import StateAction, Wizard
 
 
 class LogVisit(Wizard):
-    "Log Visit"
     __name__ = 'care.visit.log_from_service_list'
     start = StateAction('care_visit.act_visit_new')
 

@@ -8,11 +8,12 @@ from sql.aggregate import Max
 from sql.operators import Exists
 
 from trytond.model import ModelSQL, ModelView, fields
+from trytond.modules.social_assistance.tools import sql_date
 from trytond.pool import Pool
+from trytond.pyson import Eval
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
-from .visit import VisitSearchMixin
 from .visit_rules import CHUNK
 
 # A person assigned to home care with no accepted visit for this long is
@@ -21,8 +22,8 @@ NOT_SERVED_DAYS = 14
 
 
 class NotServedContext(ModelView):
-    "Persons Not Served Context"
     __name__ = 'care.visit.not_served.context'
+    __string__ = "Persons Not Served Context"
     supervision_date = fields.Date("As of", required=True,
         help="The day the 14 days without an accepted visit end.")
 
@@ -31,13 +32,15 @@ class NotServedContext(ModelView):
         return Pool().get('ir.date').today()
 
 
-class NotServed(VisitSearchMixin, ModelSQL, ModelView):
-    "Person Not Served"
+class NotServed(ModelSQL, ModelView):
     __name__ = 'care.visit.not_served'
+    __string__ = "Person Not Served"
 
     contract = fields.Many2One('care.contract', "Contract", required=True,
         readonly=True)
-    contractor = fields.Many2One('party.party', "Contractor", readonly=True)
+    company = fields.Many2One('company.company', "Company", readonly=True)
+    contractor = fields.Many2One('party.party', "Contractor", readonly=True,
+        context={'company': Eval('company', -1)}, depends={'company'})
     person = fields.Many2One('social_assistance.person', "Person",
         readonly=True)
     town = fields.Many2One('social_assistance.division', "Town",
@@ -94,6 +97,7 @@ class NotServed(VisitSearchMixin, ModelSQL, ModelView):
                 assignment.write_uid.as_('write_uid'),
                 assignment.write_date.as_('write_date'),
                 assignment.contract.as_('contract'),
+                contract.company.as_('company'),
                 contract.contractor.as_('contractor'),
                 assignment.person.as_('person'),
                 person.town.as_('town'),
@@ -126,10 +130,7 @@ class NotServed(VisitSearchMixin, ModelSQL, ModelView):
                     & (visit.date <= Literal(today)),
                     group_by=[assignment.id]))
             for id_, date in cursor:
-                # SQLite returns the aggregate of a date column as text
-                if isinstance(date, str):
-                    date = dt.date.fromisoformat(date)
-                last[id_] = date
+                last[id_] = sql_date(date)
         # Every row gets a value: None when never visited
         result = {'last_visit': {}, 'days': {}}
         for row in rows:

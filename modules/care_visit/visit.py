@@ -7,8 +7,7 @@ from trytond.model import Index, ModelSQL, ModelView, Unique, fields
 from trytond.model.exceptions import AccessError, ValidationError
 from trytond.modules.care_procurement.search_guard import (
     ProcurementSearchMixin)
-from trytond.modules.social_assistance.person import (
-    MaskedIdNumberMixin, check_id_number)
+from trytond.modules.social_assistance.person import MaskedIdNumberMixin
 from trytond.modules.social_assistance.sql_tools import update_many
 from trytond.modules.social_assistance.tabular import YEARS
 from trytond.modules.social_assistance.text_check import TextCheckMixin
@@ -39,6 +38,8 @@ FLAGS = [
 RULE_FIELDS = {'contract', 'person', 'service', 'caregiver_name',
     'caregiver_id_number', 'start', 'end', 'latitude', 'longitude',
     'external_id'}
+# The fields the stored facts of a visit alone derive from (local_time.py)
+DERIVED_FROM = {'start', 'end', 'logged_at'}
 COORDINATES = (9, 6)
 # Relations from a contractor's own records to records its rules hide: a
 # visit's inspections (pending ones are not shown to it) and a person's
@@ -61,9 +62,8 @@ class VisitSearchMixin(ProcurementSearchMixin):
 
 
 class Visit(
-        TextCheckMixin, MaskedIdNumberMixin, VisitRulesMixin,
-        VisitSearchMixin, ModelSQL, ModelView):
-    "Care Visit"
+        TextCheckMixin, MaskedIdNumberMixin, VisitRulesMixin, ModelSQL,
+        ModelView):
     # A caregiver's number holds the birth date like any other
     # (DESIGN.md "Identity numbers"): masked outside the registry
     _masked_id_fields = {'caregiver_id_number'}
@@ -77,7 +77,10 @@ class Visit(
         ondelete='RESTRICT', states=_locked,
         # Offered when logging; the rules judge what is stored
         domain=[If(Eval('id', -1) < 0, [('state', '=', 'running')], [])])
+    company = fields.Function(fields.Many2One('company.company', "Company"),
+        'on_change_with_company', searcher='search_company')
     contractor = fields.Many2One('party.party', "Contractor", readonly=True,
+        context={'company': Eval('company', -1)}, depends={'company'},
         help="The contract's contractor, kept on the visit for the rules.")
     person = fields.Many2One('social_assistance.person', "Person",
         required=True, ondelete='RESTRICT', states=_locked,
@@ -186,6 +189,14 @@ class Visit(
             return [l.service.id for l in self.contract.lines]
         return []
 
+    @fields.depends('contract', '_parent_contract.company')
+    def on_change_with_company(self, name=None):
+        return self.contract.company if self.contract else None
+
+    @classmethod
+    def search_company(cls, name, clause):
+        return [('contract.' + clause[0], *clause[1:])]
+
     def get_town(self, name):
         return self.person.town.id if self.person.town else None
 
@@ -237,11 +248,12 @@ class Visit(
 
     @classmethod
     def validate_fields(cls, visits, field_names):
+        Person = Pool().get('social_assistance.person')
         super().validate_fields(visits, field_names)
         if 'caregiver_id_number' in field_names:
             for visit in visits:
                 if visit.caregiver_id_number:
-                    check_id_number(visit.caregiver_id_number,
+                    Person.check_id_number(visit.caregiver_id_number,
                         cls.caregiver_id_number.string, visit.rec_name)
         if field_names & {'contract'}:
             cls.check_contract_running(visits)
@@ -271,36 +283,43 @@ class Visit(
                 raise AccessError(gettext('care_visit.msg_visit_locked',
                         visit=visit.rec_name))
 
-    @classmethod
-    def create(cls, vlist):
-        visits = super().create(vlist)
-        ids = [v.id for v in visits]
-        cls.derive(ids)
-        cls.evaluate(ids)
-        return visits
+    def compute_fields(self, field_names=None):
+        values = super().compute_fields(field_names=field_names)
+        if field_names is None or DERIVED_FROM & field_names:
+            derived = local_time.derived(self.start, self.end, self.logged_at)
+            values.update({name: value for name, value in derived.items()
+                    if getattr(self, name) != value})
+        return values
 
     @classmethod
-    def write(cls, *args):
-        actions = iter(args)
-        changed = []
-        for visits, values in zip(actions, actions):
-            if RULE_FIELDS & values.keys():
-                changed.extend(v.id for v in visits)
-        around = cls.neighbourhoods(changed)
-        super().write(*args)
-        cls.derive(changed)
-        cls.evaluate(changed, around)
+    def on_modification(cls, mode, visits, field_names=None):
+        super().on_modification(mode, visits, field_names=field_names)
+        if mode == 'create':
+            cls.evaluate([v.id for v in visits])
 
     @classmethod
-    def delete(cls, visits):
+    def on_write(cls, visits, values):
+        callback = super().on_write(visits, values)
+        if (RULE_FIELDS | DERIVED_FROM) & values.keys():
+            ids = [v.id for v in visits]
+            # Where the visits were before too: moving one away may clear
+            # an overlap of its caregiver's others
+            around = cls.neighbourhoods(ids)
+            callback.append(lambda: cls.evaluate(ids, around))
+        return callback
+
+    @classmethod
+    def on_delete(cls, visits):
+        callback = super().on_delete(visits)
         # Deleting a visit may clear an overlap of its caregiver's others
         around = cls.neighbourhoods([v.id for v in visits])
-        super().delete(visits)
-        cls.evaluate([], around)
+        callback.append(lambda: cls.evaluate([], around))
+        return callback
 
     @classmethod
     def derive(cls, ids):
-        "Store the facts that depend on each visit alone (local_time.py)"
+        """Store the facts that depend on each visit alone for visits written
+        in SQL (compute_fields does it for the ORM's writes)"""
         table = cls.__table__()
         cursor = Transaction().connection.cursor()
         columns = ['date', 'month', 'duration', 'flag_hours', 'flag_late']

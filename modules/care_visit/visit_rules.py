@@ -17,6 +17,7 @@ from sql.conditionals import Case, Coalesce, Greatest
 from sql.functions import Cos, Extract, Lag, Radians, Sqrt
 from sql.operators import Exists
 
+from trytond.modules.social_assistance.tools import sql_datetime
 from trytond.pool import Pool
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
@@ -48,13 +49,6 @@ def distance(lat1, lon1, lat2, lon2):
     x = Radians(lon2 - lon1) * Cos(Radians((lat1 + lat2) / 2))
     y = Radians(lat2 - lat1)
     return Sqrt(x * x + y * y) * EARTH_RADIUS
-
-
-def as_datetime(value):
-    # SQLite returns the aggregates of timestamp columns as text
-    if isinstance(value, str):
-        return dt.datetime.fromisoformat(value)
-    return value
 
 
 def merge(target, other):
@@ -132,9 +126,9 @@ class VisitRulesMixin:
                     where=table.id.in_(list(sub_ids)),
                     group_by=[table.contractor]))
             for contractor, low, high_start, high_end in cursor:
-                merge(windows, {contractor: (as_datetime(low), max(
-                                as_datetime(high_start),
-                                as_datetime(high_end)))})
+                merge(windows, {contractor: (sql_datetime(low), max(
+                                sql_datetime(high_start),
+                                sql_datetime(high_end)))})
         return windows
 
     @classmethod

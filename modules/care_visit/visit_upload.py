@@ -12,8 +12,8 @@ from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 
 class UploadStart(ModelView):
-    "Upload Visit Logs"
     __name__ = 'care.visit.upload.start'
+    __string__ = "Upload Visit Logs"
     file = fields.Binary("File", required=True, filename='filename',
         help="CSV (UTF-8 or GB18030) or XLSX with the columns of the "
         "visits format.")
@@ -21,8 +21,8 @@ class UploadStart(ModelView):
 
 
 class UploadResult(ModelView):
-    "Visit Logs Uploaded"
     __name__ = 'care.visit.upload.result'
+    __string__ = "Visit Logs Uploaded"
     summary = fields.Text("Summary", readonly=True)
     rejected = fields.Binary("Rejected Rows", readonly=True,
         filename='rejected_name',
@@ -31,7 +31,6 @@ class UploadResult(ModelView):
 
 
 class Upload(Wizard):
-    "Upload Visit Logs"
     __name__ = 'care.visit.upload'
     start = StateView('care.visit.upload.start',
         'care_visit.visit_upload_start_view_form', [

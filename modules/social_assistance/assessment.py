@@ -9,7 +9,6 @@ from trytond.pyson import Eval
 from trytond.wizard import Button, StateAction, StateView, Wizard
 
 from .person import SELF_CARE_LEVELS
-from .search_guard import GuardedSearchMixin
 from .tools import add_working_days
 
 # The six indicators of 生活自理能力评估, in the order of the form
@@ -18,16 +17,9 @@ INDICATORS = ['eating', 'dressing', 'transfer', 'toileting', 'walking',
 REASSESSMENT_WORKING_DAYS = 10
 
 
-def level_of(unmet):
-    "The self-care level for a number of indicators not met (DESIGN.md)"
-    if unmet == 0:
-        return 'capable'
-    return 'partial' if unmet <= 3 else 'none'
-
-
-class Assessment(GuardedSearchMixin, Workflow, ModelSQL, ModelView):
-    "Self-Care Assessment"
+class Assessment(Workflow, ModelSQL, ModelView):
     __name__ = 'social_assistance.assessment'
+    __string__ = "Self-Care Assessment"
     _history = True
 
     _draft = {'readonly': Eval('state') != 'draft'}
@@ -128,7 +120,14 @@ class Assessment(GuardedSearchMixin, Workflow, ModelSQL, ModelView):
     def on_change_with_level(self):
         if self.kind == 'imported':
             return self.level
-        return level_of(sum(not getattr(self, i) for i in INDICATORS))
+        return self.level_of(sum(not getattr(self, i) for i in INDICATORS))
+
+    @classmethod
+    def level_of(cls, unmet):
+        "The self-care level for a number of indicators not met (DESIGN.md)"
+        if unmet == 0:
+            return 'capable'
+        return 'partial' if unmet <= 3 else 'none'
 
     def get_overdue(self, name):
         today = Pool().get('ir.date').today()
@@ -203,14 +202,13 @@ class Assessment(GuardedSearchMixin, Workflow, ModelSQL, ModelView):
 
 
 class ReportChangeStart(ModelView):
-    "Report a Change of Condition"
     __name__ = 'social_assistance.person.report_change.start'
+    __string__ = "Report a Change of Condition"
     date = fields.Date("Reported On", required=True)
     change = fields.Text("Change", required=True)
 
 
 class ReportChange(Wizard):
-    "Report a Change of Condition"
     __name__ = 'social_assistance.person.report_change'
     start = StateView('social_assistance.person.report_change.start',
         'social_assistance.person_report_change_start_view_form', [

@@ -18,8 +18,8 @@ PARENT_LEVEL = {'town': 'county', 'village': 'town'}
 
 
 class Division(DeactivableMixin, tree(), ModelSQL, ModelView):
-    "Administrative Division"
     __name__ = 'social_assistance.division'
+    __string__ = "Administrative Division"
 
     code = fields.Char(
         "Code", size=12,

@@ -4,8 +4,7 @@ from trytond.model import Index, ModelSQL, ModelView, fields
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
 
-from .person import MaskedIdNumberMixin, check_id_number
-from .search_guard import GuardedSearchMixin
+from .person import MaskedIdNumberMixin
 from .text_check import TextCheckMixin
 
 RELATIONS = [
@@ -22,11 +21,9 @@ RELATIONS = [
     ]
 
 
-class Guardian(
-        TextCheckMixin, MaskedIdNumberMixin, GuardedSearchMixin, ModelSQL,
-        ModelView):
-    "Guardian or Carer"
+class Guardian(TextCheckMixin, MaskedIdNumberMixin, ModelSQL, ModelView):
     __name__ = 'social_assistance.guardian'
+    __string__ = "Guardian or Carer"
     _history = True
 
     person = fields.Many2One(
@@ -72,9 +69,10 @@ class Guardian(
 
     @classmethod
     def validate_fields(cls, guardians, field_names):
+        Person = Pool().get('social_assistance.person')
         super().validate_fields(guardians, field_names)
         if 'id_number' in field_names:
             for guardian in guardians:
                 if guardian.id_number:
-                    check_id_number(guardian.id_number,
+                    Person.check_id_number(guardian.id_number,
                         cls.__names__('id_number')['field'], guardian.name)

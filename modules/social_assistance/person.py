@@ -13,9 +13,9 @@ from trytond.model.exceptions import ValidationError
 from trytond.pool import Pool
 from trytond.pyson import Eval, Id, If
 from trytond.transaction import Transaction
+from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from . import identity
-from .search_guard import GuardedSearchMixin
 from .text_check import TextCheckMixin
 
 SUPPORT_MODES = [
@@ -46,15 +46,14 @@ TERMINATION_REASONS = [
     ('other', "Other"),
     ]
 ADULT_AGE = 18
-
-
-def check_id_number(number, field_string, record_name):
-    "Raise a ValidationError naming what is wrong with the identity number"
-    reason = identity.identity_error(number)
-    if reason:
-        raise ValidationError(gettext(
-                'social_assistance.msg_id_number_' + reason,
-                number=number, field=field_string, record=record_name))
+# The message of each reason identity.identity_error gives
+ID_NUMBER_MESSAGES = {
+    identity.FORMAT: 'social_assistance.msg_id_number_format',
+    identity.CHECK_CHARACTER: (
+        'social_assistance.msg_id_number_check_character'),
+    identity.BIRTH_DATE: 'social_assistance.msg_id_number_birth_date',
+    identity.PROVINCE: 'social_assistance.msg_id_number_province',
+    }
 
 
 class MaskedIdNumberMixin:
@@ -118,10 +117,9 @@ class MaskedIdNumberMixin:
 
 
 class Person(
-        TextCheckMixin, MaskedIdNumberMixin, GuardedSearchMixin, Workflow,
-        ModelSQL, ModelView):
-    "Extreme-Poverty Person"
+        TextCheckMixin, MaskedIdNumberMixin, Workflow, ModelSQL, ModelView):
     __name__ = 'social_assistance.person'
+    __string__ = "Extreme-Poverty Person"
     _history = True
 
     _readonly_terminated = {'readonly': Eval('state') == 'terminated'}
@@ -354,22 +352,33 @@ class Person(
 
     @classmethod
     def preprocess_values(cls, mode, values):
-        pool = Pool()
-        Party = pool.get('party.party')
-        Division = pool.get('social_assistance.division')
+        Party = Pool().get('party.party')
         values = super().preprocess_values(mode, values)
         if values.get('id_number'):
-            number = identity.compact(values['id_number'])
-            values['id_number'] = number
-            if not identity.identity_error(number):
-                values['birth_date'] = identity.birth_date(number)
-                values['gender'] = identity.gender(number)
-        if values.get('division'):
-            town = Division(values['division']).town()
-            values['town'] = town.id if town else None
+            values['id_number'] = identity.compact(values['id_number'])
         if mode == 'create' and not values.get('party'):
             party, = Party.create([{'name': values.get('name')}])
             values['party'] = party.id
+        return values
+
+    def compute_fields(self, field_names=None):
+        values = super().compute_fields(field_names=field_names)
+        # getattr with a default: the persons import computes the values of
+        # persons it stores in SQL from unsaved instances
+        if field_names is None or 'id_number' in field_names:
+            number = getattr(self, 'id_number', None)
+            if number and not identity.identity_error(number):
+                for name, value in [
+                        ('birth_date', identity.birth_date(number)),
+                        ('gender', identity.gender(number)),
+                        ]:
+                    if getattr(self, name, None) != value:
+                        values[name] = value
+        if field_names is None or 'division' in field_names:
+            division = getattr(self, 'division', None)
+            town = division.town() if division else None
+            if getattr(self, 'town', None) != town:
+                values['town'] = town.id if town else None
         return values
 
     @classmethod
@@ -388,9 +397,18 @@ class Person(
         super().validate_fields(persons, field_names)
         if field_names & {'id_number'}:
             for person in persons:
-                check_id_number(
+                cls.check_id_number(
                     person.id_number, cls.__names__('id_number')['field'],
                     person.name)
+
+    @classmethod
+    def check_id_number(cls, number, field_string, record_name):
+        """Raise a ValidationError naming what is wrong with the identity
+        number (of a person, a guardian, a caregiver ...)"""
+        reason = identity.identity_error(number)
+        if reason:
+            raise ValidationError(gettext(ID_NUMBER_MESSAGES[reason],
+                    number=number, field=field_string, record=record_name))
 
     def is_active_on(self, date):
         "Whether the person is active on the date (DESIGN.md)"
@@ -484,9 +502,9 @@ class Person(
         pass
 
 
-class Suspension(GuardedSearchMixin, ModelSQL, ModelView):
-    "Suspension Period"
+class Suspension(ModelSQL, ModelView):
     __name__ = 'social_assistance.person.suspension'
+    __string__ = "Suspension Period"
     _history = True
 
     person = fields.Many2One(
@@ -526,3 +544,84 @@ class Suspension(GuardedSearchMixin, ModelSQL, ModelView):
         far = dt.date.max
         return (self.from_date <= (other.to_date or far)
             and other.from_date <= (self.to_date or far))
+
+
+class _PersonStateWizard(Wizard):
+    "Base of the wizards that change a person's state"
+    start_state = 'start'
+    apply = StateTransition()
+
+    def default_start(self, fields):
+        return {'date': Pool().get('ir.date').today()}
+
+
+class SuspendStart(ModelView):
+    __name__ = 'social_assistance.person.suspend.start'
+    __string__ = "Suspend Person"
+    date = fields.Date("From Date", required=True)
+    reason = fields.Char("Reason", required=True)
+
+
+class Suspend(_PersonStateWizard):
+    __name__ = 'social_assistance.person.suspend'
+    start = StateView('social_assistance.person.suspend.start',
+        'social_assistance.person_suspend_start_view_form', [
+            Button("Cancel", 'end', 'tryton-cancel'),
+            Button("Suspend", 'apply', 'tryton-ok', default=True),
+            ])
+
+    def transition_apply(self):
+        self.model.start_suspension(
+            self.records, self.start.date, self.start.reason)
+        return 'end'
+
+
+class ResumeStart(ModelView):
+    __name__ = 'social_assistance.person.resume.start'
+    __string__ = "Resume Person"
+    date = fields.Date(
+        "Resume Date", required=True,
+        help="The first day the person is active again.")
+
+
+class Resume(_PersonStateWizard):
+    __name__ = 'social_assistance.person.resume'
+    start = StateView('social_assistance.person.resume.start',
+        'social_assistance.person_resume_start_view_form', [
+            Button("Cancel", 'end', 'tryton-cancel'),
+            Button("Resume", 'apply', 'tryton-ok', default=True),
+            ])
+
+    def transition_apply(self):
+        self.model.end_suspension(self.records, self.start.date)
+        return 'end'
+
+
+class TerminateStart(ModelView):
+    __name__ = 'social_assistance.person.terminate.start'
+    __string__ = "Terminate Person"
+    reason = fields.Selection(
+        [r for r in TERMINATION_REASONS if r[0]], "Reason", required=True)
+    date = fields.Date(
+        "Date", required=True,
+        help="The death date, or else the last eligible day.")
+    note = fields.Char("Note",
+        states={'required': Eval('reason') == 'other'})
+
+
+class Terminate(_PersonStateWizard):
+    __name__ = 'social_assistance.person.terminate'
+    start = StateView('social_assistance.person.terminate.start',
+        'social_assistance.person_terminate_start_view_form', [
+            Button("Cancel", 'end', 'tryton-cancel'),
+            Button("Terminate", 'apply', 'tryton-ok', default=True),
+            ])
+
+    def default_start(self, fields):
+        return super().default_start(fields) | {'reason': 'death'}
+
+    def transition_apply(self):
+        self.model.end_eligibility(
+            self.records, self.start.reason, self.start.date,
+            self.start.note)
+        return 'end'

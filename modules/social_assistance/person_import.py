@@ -12,15 +12,19 @@ import json
 import re
 from collections import namedtuple
 
+from functools import partial
+
 from trytond.i18n import gettext
 from trytond.model import Model
 from trytond.pool import Pool
 from trytond.tools import grouped_slice
-from trytond.transaction import Transaction
+from trytond.transaction import (
+    Transaction, record_cache_size, without_check_access)
 
 from . import identity, tabular
 from .import_format import ImportFormatMixin, format_path, load_format
 from .sql_tools import insert_many, update_row
+from .tools import RowError, parse_coordinate
 
 CHUNK = 1000
 ImportResult = namedtuple(
@@ -29,10 +33,14 @@ PERSON_FIELDS = ['name', 'phone', 'division', 'town', 'address', 'latitude',
     'longitude', 'support_mode', 'categories', 'mental_illness', 'start_date',
     'death_date', 'end_date', 'state', 'termination_reason', 'self_care']
 GUARDIAN_FIELDS = ['name', 'id_number', 'phone', 'relation']
-
-
-class RowError(Exception):
-    "A row cannot be stored; the argument is the reason shown to the user"
+# The message of each reason identity.identity_error gives
+ID_NUMBER_MESSAGES = {
+    identity.FORMAT: 'social_assistance.msg_import_id_number_format',
+    identity.CHECK_CHARACTER: (
+        'social_assistance.msg_import_id_number_check_character'),
+    identity.BIRTH_DATE: 'social_assistance.msg_import_id_number_birth_date',
+    identity.PROVINCE: 'social_assistance.msg_import_id_number_province',
+    }
 
 
 def roster_format():
@@ -40,143 +48,14 @@ def roster_format():
     return load_format(format_path(__file__, 'persons_format.json'))
 
 
-def _column(field):
-    return roster_format()['columns'][field][0]
-
-
-def _error(message, field=None, **kwargs):
-    if field:
-        kwargs['column'] = _column(field)
-    return RowError(gettext('social_assistance.' + message, **kwargs))
-
-
-def parse_date(raw, field):
-    try:
-        value = dt.date.fromisoformat(raw)
-    except ValueError:
-        raise _error('msg_import_bad_date', field, value=raw)
-    if not tabular.year_in_range(value):
-        low, high = tabular.YEARS
-        raise _error('msg_import_date_out_of_range', field, value=raw,
-            low=low, high=high)
-    return value
-
-
-def parse_word(raw, field):
-    words = roster_format()['values'][field]
-    if raw not in words:
-        raise _error('msg_import_unknown_value', field, value=raw,
-            allowed='/'.join(words))
-    return words[raw]
-
-
-def parse_coordinate(raw, field, low, high):
-    try:
-        value = float(raw)
-    except ValueError:
-        value = None
-    if value is None or not (low <= value <= high):
-        raise _error('msg_import_bad_coordinate', field, value=raw,
-            low=low, high=high)
-    return value
-
-
-def parse_id_number(raw, field):
-    number = identity.compact(raw)
-    reason = identity.identity_error(number)
-    if reason:
-        raise _error('msg_import_id_number_' + reason, field, value=raw)
-    return number
-
-
-def cell_sizes():
-    """{field: size} of the cells stored in a bounded field; the others
-    are bounded by tabular.CELL_SIZE"""
-    pool = Pool()
-    Person = pool.get('social_assistance.person')
-    Guardian = pool.get('social_assistance.guardian')
-    return {
-        'name': Person.name.size,
-        'phone': Person.phone.size,
-        'address': Person.address.size,
-        'guardian_name': Guardian.name.size,
-        'guardian_phone': Guardian.phone.size,
-        }
-
-
-def parse_row(raw, sizes=None):
-    """Return the typed values of a raw row; empty cells are left out.
-    Raise RowError on the first problem found.  sizes bounds the cells
-    ({field: size}, see cell_sizes)."""
-    fmt = roster_format()
-    bad = tabular.bad_cell(raw, sizes or {})
-    if bad:
-        field, problem, size = bad
-        if problem == 'characters':
-            raise _error('msg_import_bad_characters', field)
-        raise _error('msg_import_too_long', field,
-            length=len(raw[field].strip()), size=size)
-    raw = {k: (v or '').strip() for k, v in raw.items()}
-    for field in fmt['required']:
-        if not raw.get(field):
-            raise _error('msg_import_required', field)
-    row = {
-        'id_number': parse_id_number(raw['id_number'], 'id_number'),
-        'name': raw['name'],
-        'town': raw['town'],
-        'support_mode': parse_word(raw['support_mode'], 'support_mode'),
-        'start_date': parse_date(raw['start_date'], 'start_date'),
-        }
-    for field in ['phone', 'village', 'address']:
-        if raw.get(field):
-            row[field] = raw[field]
-    if raw.get('self_care'):
-        row['self_care'] = parse_word(raw['self_care'], 'self_care')
-    if raw.get('mental_illness'):
-        row['mental_illness'] = parse_word(
-            raw['mental_illness'], 'mental_illness')
-    if raw.get('categories'):
-        words = re.split('|'.join(map(re.escape, fmt['list_separators'])),
-            raw['categories'])
-        row['categories'] = sorted({parse_word(w.strip(), 'categories')
-                for w in words if w.strip()})
-    if raw.get('death_date'):
-        row['death_date'] = parse_date(raw['death_date'], 'death_date')
-        if row['death_date'] < row['start_date']:
-            raise _error('msg_import_death_before_start',
-                death=raw['death_date'], start=raw['start_date'])
-        if row['death_date'] > dt.date.today():
-            raise _error('msg_import_date_in_future', 'death_date',
-                value=raw['death_date'])
-    if raw.get('longitude'):
-        row['longitude'] = parse_coordinate(raw['longitude'], 'longitude',
-            73, 136)
-    if raw.get('latitude'):
-        row['latitude'] = parse_coordinate(raw['latitude'], 'latitude', 3, 54)
-    guardian = {}
-    if raw.get('guardian_id_number'):
-        guardian['id_number'] = parse_id_number(
-            raw['guardian_id_number'], 'guardian_id_number')
-    if raw.get('guardian_relation'):
-        guardian['relation'] = parse_word(
-            raw['guardian_relation'], 'guardian_relation')
-    if raw.get('guardian_phone'):
-        guardian['phone'] = raw['guardian_phone']
-    if raw.get('guardian_name'):
-        guardian['name'] = raw['guardian_name']
-    if guardian:
-        if not guardian.get('name'):
-            raise _error('msg_import_required', 'guardian_name')
-        row['guardian'] = guardian
-    return row
-
-
 class DivisionResolver:
-    "Find (or, when allowed, create) the towns and villages rows name"
+    """Find (or, when allowed, create) the towns and villages rows name;
+    roster is the import model, which words the errors"""
 
-    def __init__(self, create):
+    def __init__(self, roster, create):
         pool = Pool()
         self.Division = pool.get('social_assistance.division')
+        self.roster = roster
         self.create = create
         self.towns, self.villages = {}, {}
         self.county = None
@@ -204,10 +83,12 @@ class DivisionResolver:
         town = self.towns.get(town_name)
         if town is None:
             if not self.create or town_name.isdigit():
-                raise _error('msg_import_unknown_town', 'town',
+                raise self.roster.row_error(
+                    'social_assistance.msg_import_unknown_town', 'town',
                     value=town_name)
             if self.county is None:
-                raise _error('msg_import_no_county')
+                raise self.roster.row_error(
+                    'social_assistance.msg_import_no_county')
             new, = self.Division.create([{'name': town_name,
                         'level': 'town', 'parent': self.county.id}])
             self._add_town(new)
@@ -217,8 +98,9 @@ class DivisionResolver:
         village = self.villages.get((town, village_name))
         if village is None:
             if not self.create or village_name.isdigit():
-                raise _error('msg_import_unknown_village', 'village',
-                    value=village_name, town=town_name)
+                raise self.roster.row_error(
+                    'social_assistance.msg_import_unknown_village',
+                    'village', value=village_name, town=town_name)
             new, = self.Division.create([{'name': village_name,
                         'level': 'village', 'parent': town}])
             self._add_village(new)
@@ -227,9 +109,143 @@ class DivisionResolver:
 
 
 class PersonRoster(ImportFormatMixin, Model):
-    "Persons Roster"
     __name__ = 'social_assistance.person.roster'
+    __string__ = "Persons Roster"
     _format_file = format_path(__file__, 'persons_format.json')
+
+    @classmethod
+    def row_error(cls, message, field=None, **kwargs):
+        """The RowError of the message (a full id) naming the column of
+        field"""
+        if field:
+            kwargs['column'] = cls.header(field)
+        return RowError(gettext(message, **kwargs))
+
+    @classmethod
+    def parse_date(cls, raw, field):
+        try:
+            value = dt.date.fromisoformat(raw)
+        except ValueError:
+            raise cls.row_error('social_assistance.msg_import_bad_date',
+                field, value=raw)
+        if not tabular.year_in_range(value):
+            low, high = tabular.YEARS
+            raise cls.row_error(
+                'social_assistance.msg_import_date_out_of_range', field,
+                value=raw, low=low, high=high)
+        return value
+
+    @classmethod
+    def parse_word(cls, raw, field):
+        "The value of the word raw among the accepted words of field"
+        words = cls.file_format()['values'][field]
+        if raw not in words:
+            raise cls.row_error('social_assistance.msg_import_unknown_value',
+                field, value=raw, allowed='/'.join(words))
+        return words[raw]
+
+    @classmethod
+    def parse_coordinate(cls, raw, field, low, high):
+        return parse_coordinate(raw, low, high, partial(cls.row_error,
+                'social_assistance.msg_import_bad_coordinate', field))
+
+    @classmethod
+    def parse_id_number(cls, raw, field):
+        number = identity.compact(raw)
+        reason = identity.identity_error(number)
+        if reason:
+            raise cls.row_error(ID_NUMBER_MESSAGES[reason], field, value=raw)
+        return number
+
+    @classmethod
+    def cell_sizes(cls):
+        """{field: size} of the cells stored in a bounded field; the others
+        are bounded by tabular.CELL_SIZE"""
+        pool = Pool()
+        Person = pool.get('social_assistance.person')
+        Guardian = pool.get('social_assistance.guardian')
+        return {
+            'name': Person.name.size,
+            'phone': Person.phone.size,
+            'address': Person.address.size,
+            'guardian_name': Guardian.name.size,
+            'guardian_phone': Guardian.phone.size,
+            }
+
+    @classmethod
+    def parse_row(cls, raw, sizes=None):
+        """Return the typed values of a raw row; empty cells are left out.
+        Raise RowError on the first problem found.  sizes bounds the cells
+        ({field: size}, see cell_sizes)."""
+        fmt = cls.file_format()
+        error = cls.row_error
+        bad = tabular.bad_cell(raw, sizes or {})
+        if bad:
+            field, problem, size = bad
+            if problem == 'characters':
+                raise error('social_assistance.msg_import_bad_characters',
+                    field)
+            raise error('social_assistance.msg_import_too_long', field,
+                length=len(raw[field].strip()), size=size)
+        raw = {k: (v or '').strip() for k, v in raw.items()}
+        for field in fmt['required']:
+            if not raw.get(field):
+                raise error('social_assistance.msg_import_required', field)
+        row = {
+            'id_number': cls.parse_id_number(raw['id_number'], 'id_number'),
+            'name': raw['name'],
+            'town': raw['town'],
+            'support_mode': cls.parse_word(
+                raw['support_mode'], 'support_mode'),
+            'start_date': cls.parse_date(raw['start_date'], 'start_date'),
+            }
+        for field in ['phone', 'village', 'address']:
+            if raw.get(field):
+                row[field] = raw[field]
+        if raw.get('self_care'):
+            row['self_care'] = cls.parse_word(raw['self_care'], 'self_care')
+        if raw.get('mental_illness'):
+            row['mental_illness'] = cls.parse_word(
+                raw['mental_illness'], 'mental_illness')
+        if raw.get('categories'):
+            words = re.split(
+                '|'.join(map(re.escape, fmt['list_separators'])),
+                raw['categories'])
+            row['categories'] = sorted({
+                    cls.parse_word(w.strip(), 'categories')
+                    for w in words if w.strip()})
+        if raw.get('death_date'):
+            row['death_date'] = cls.parse_date(
+                raw['death_date'], 'death_date')
+            if row['death_date'] < row['start_date']:
+                raise error('social_assistance.msg_import_death_before_start',
+                    death=raw['death_date'], start=raw['start_date'])
+            if row['death_date'] > dt.date.today():
+                raise error('social_assistance.msg_import_date_in_future',
+                    'death_date', value=raw['death_date'])
+        if raw.get('longitude'):
+            row['longitude'] = cls.parse_coordinate(
+                raw['longitude'], 'longitude', 73, 136)
+        if raw.get('latitude'):
+            row['latitude'] = cls.parse_coordinate(
+                raw['latitude'], 'latitude', 3, 54)
+        guardian = {}
+        if raw.get('guardian_id_number'):
+            guardian['id_number'] = cls.parse_id_number(
+                raw['guardian_id_number'], 'guardian_id_number')
+        if raw.get('guardian_relation'):
+            guardian['relation'] = cls.parse_word(
+                raw['guardian_relation'], 'guardian_relation')
+        if raw.get('guardian_phone'):
+            guardian['phone'] = raw['guardian_phone']
+        if raw.get('guardian_name'):
+            guardian['name'] = raw['guardian_name']
+        if guardian:
+            if not guardian.get('name'):
+                raise error('social_assistance.msg_import_required',
+                    'guardian_name')
+            row['guardian'] = guardian
+        return row
 
     @classmethod
     def import_rows(cls, rows, create_divisions=False, progress=None):
@@ -237,8 +253,8 @@ class PersonRoster(ImportFormatMixin, Model):
 
         Return an ImportResult whose rejected list holds (line number,
         reason); progress, when given, is called with the rows done."""
-        resolver = DivisionResolver(create_divisions)
-        sizes = cell_sizes()
+        resolver = DivisionResolver(cls, create_divisions)
+        sizes = cls.cell_sizes()
         seen = set()
         counts = {'created': 0, 'updated': 0, 'unchanged': 0}
         rejected = []
@@ -248,10 +264,11 @@ class PersonRoster(ImportFormatMixin, Model):
             parsed = []
             for line, raw in chunk:
                 try:
-                    row = parse_row(raw, sizes)
+                    row = cls.parse_row(raw, sizes)
                     if row['id_number'] in seen:
-                        raise _error('msg_import_duplicate', 'id_number',
-                            value=row['id_number'])
+                        raise cls.row_error(
+                            'social_assistance.msg_import_duplicate',
+                            'id_number', value=row['id_number'])
                     seen.add(row['id_number'])
                     row['division'], row['town'] = resolver.resolve(
                         row['town'], row.pop('village', None))
@@ -268,9 +285,11 @@ class PersonRoster(ImportFormatMixin, Model):
 
     @classmethod
     def _store(cls, rows):
+        # In SQL: Person.create took 46 s for 2,000 persons (a party each,
+        # then compute_fields writes each again) where the whole import of
+        # 10,000 takes 4.8 s (scripts/bench persons)
         pool = Pool()
         Person = pool.get('social_assistance.person')
-        Party = pool.get('party.party')
         Assessment = pool.get('social_assistance.assessment')
         today = pool.get('ir.date').today()
 
@@ -299,9 +318,9 @@ class PersonRoster(ImportFormatMixin, Model):
             for (number, values), party in zip(to_create, party_ids):
                 values.setdefault('mental_illness', False)
                 values.setdefault('state', 'active')
-                values.update(id_number=number, party=party,
-                    birth_date=identity.birth_date(number),
-                    gender=identity.gender(number))
+                values.update(id_number=number, party=party)
+                values.update(
+                    Person(id_number=number).compute_fields({'id_number'}))
                 vlist.append([getattr(Person, c).sql_format(values.get(c))
                         for c in columns])
             ids = insert_many(Person, columns, vlist)
@@ -309,15 +328,11 @@ class PersonRoster(ImportFormatMixin, Model):
             for (number, _), id_ in zip(to_create, ids):
                 stored[number] = {'id': id_, 'id_number': number}
             counts['created'] = len(ids)
+            cls._created_persons(ids)
 
-        for old, values in to_update:
-            update_row(Person, old['id'], {
-                    f: getattr(Person, f).sql_format(v)
-                    for f, v in values.items()})
-            if 'name' in values:
-                update_row(Party, old['party'], {'name': values['name']})
         if to_update:
-            Person._insert_history([old['id'] for old, _ in to_update])
+            cls._write_persons(
+                [(old['id'], values) for old, values in to_update])
 
         if assessments:
             ids = insert_many(Assessment,
@@ -332,13 +347,52 @@ class PersonRoster(ImportFormatMixin, Model):
         updated = {old['id'] for old, _ in to_update} | guardians_changed
         created = {stored[n]['id'] for n, _ in to_create}
         counts['updated'] = len(updated - created)
-        cls._persons_changed(updated - created)
         counts['unchanged'] = len(rows) - counts['created'] - counts['updated']
         return counts
 
+    # The persons are stored in SQL (see _store), and the import calls the
+    # ORM's hooks as Person.create and Person.write would (as party.replace
+    # does after its SQL): other modules react to imported persons through
+    # on_modification and on_write, never by extending the import
+
     @classmethod
-    def _persons_changed(cls, ids):
-        "Called with the ids of the known persons an import changed"
+    def _created_persons(cls, ids):
+        "Call the hook Person.create calls on the persons inserted"
+        Person = Pool().get('social_assistance.person')
+        with without_check_access():
+            for sub_ids in grouped_slice(
+                    ids, record_cache_size(Transaction())):
+                Person.on_modification('create', Person.browse(sub_ids))
+
+    @classmethod
+    def _write_persons(cls, updates):
+        """Write each person's values of updates ([(id, values)]) in SQL,
+        calling the hooks Person.write calls: on_write before,
+        on_modification and the callbacks of on_write after"""
+        Person = Pool().get('social_assistance.person')
+        transaction = Transaction()
+        ids = [id_ for id_, _ in updates]
+        with without_check_access():
+            callbacks = []
+            for id_, values in updates:
+                callbacks.extend(Person.on_write([Person(id_)], values))
+            for id_, values in updates:
+                update_row(Person, id_, {
+                        f: getattr(Person, f).sql_format(v)
+                        for f, v in values.items()})
+            Person._insert_history(ids)
+            # What ModelStorage.write does to the caches of the records
+            transaction.counter += 1
+            for cache in transaction.cache.values():
+                if Person.__name__ in cache:
+                    for id_ in ids:
+                        cache[Person.__name__].pop(id_, None)
+            field_names = set().union(*(v for _, v in updates))
+            for sub_ids in grouped_slice(ids, record_cache_size(transaction)):
+                Person.on_modification(
+                    'write', Person.browse(sub_ids), field_names)
+            for callback in callbacks:
+                callback()
 
     @classmethod
     def _stored_persons(cls, numbers):
@@ -374,17 +428,26 @@ class PersonRoster(ImportFormatMixin, Model):
 
     @classmethod
     def _create_parties(cls, names):
-        "Create one party a name in SQL, numbered by the party sequence"
-        pool = Pool()
-        Party = pool.get('party.party')
+        """Create one party a name with the values Party.create would store:
+        the code from the party sequence and what Party.compute_fields
+        derives from it; return their ids in order"""
+        # In SQL: Party.create took 42 s for 10,000 parties (27 s with the
+        # codes given: compute_fields writes each party again) where these
+        # statements take 0.2 s and the whole import of 10,000 persons 4.8 s
+        # on SQLite, 3.7 s on PostgreSQL (scripts/bench persons)
+        Party = Pool().get('party.party')
         sequence = Party._code_sequence()
-        codes = list(sequence.get_many(len(names)))
-        rows = []
+        codes = (sequence.get_many(len(names)) if sequence
+            else [None] * len(names))
+        vlist = []
         for name, code in zip(names, codes):
-            rows.append([name, code, re.sub(r'[\W_]', '', code),
-                    int(re.sub(r'\D', '', code)[-18:] or 0) or None, True])
-        return insert_many(Party,
-            ['name', 'code', 'code_alnum', 'code_digit', 'active'], rows)
+            values = {'name': name, 'code': code, 'active': True}
+            values.update(Party(**values).compute_fields({'code'}))
+            vlist.append(values)
+        columns = sorted(set().union(*vlist))
+        return insert_many(Party, columns, [
+                [getattr(Party, c).sql_format(v.get(c)) for c in columns]
+                for v in vlist])
 
     @classmethod
     def _store_guardians(cls, wanted, by_number, stored):

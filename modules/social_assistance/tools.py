@@ -16,6 +16,22 @@ def add_working_days(date, days):
     return date
 
 
+class RowError(Exception):
+    "A row of an imported file cannot be stored; the argument is the reason"
+
+
+def parse_coordinate(raw, low, high, error, digits=None):
+    """The number of the text raw, rounded to digits when given; raise
+    error(value=raw, low=low, high=high) unless it lies in [low, high]"""
+    try:
+        value = float(raw)
+    except ValueError:
+        value = None
+    if value is None or not (low <= value <= high):
+        raise error(value=raw, low=low, high=high)
+    return round(value, digits) if digits is not None else value
+
+
 # SQLite returns dates, timestamps and numerics computed in SQL (aggregates,
 # expressions) as text or floats; PostgreSQL returns Python objects.
 def sql_date(value):

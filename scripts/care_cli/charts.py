@@ -341,10 +341,8 @@ def under_served(month, path):
     month and those whose accepted visits fall short of it (the settlement
     report's rule), largest share first.  Return {contractor: {'planned',
     'under_served': persons}}"""
-    from trytond.modules.care_settlement.settlement_compute import (
-        visit_quantities)
-    from trytond.modules.care_settlement.settlement_report import shortfalls
     from trytond.pool import Pool
+    Settlement = Pool().get('care.settlement')
     line = Pool().get('care.contract.line').__table__()
     cursor = _cursor()
     contracts = {c.id: c for c in _contracts(month)}
@@ -355,15 +353,17 @@ def under_served(month, path):
         services = dict(cursor)
     # The quantities the settlement rules count, one query for all
     delivered = defaultdict(Decimal)
-    for contract, quantities in visit_quantities(
+    for contract, quantities in Settlement.visit_quantities(
             list(contracts), month).items():
         for (person, line_id), (quantity, _visits) in quantities.items():
             delivered[contract, person, services[line_id]] += quantity
     planned, short = defaultdict(set), defaultdict(set)
     # With nothing delivered every plan falls short: the persons planned
-    for contract, person, *_rest in shortfalls(contracts, month, {}):
+    for contract, person, *_rest in Settlement.shortfalls(
+            contracts, month, {}):
         planned[contracts[contract].contractor].add(person)
-    for contract, person, *_rest in shortfalls(contracts, month, delivered):
+    for contract, person, *_rest in Settlement.shortfalls(
+            contracts, month, delivered):
         short[contracts[contract].contractor].add(person)
     data = {c: {'planned': len(p), 'under_served': len(short[c])}
         for c, p in planned.items()}

@@ -45,6 +45,10 @@ def run_plan(args):
 
 def draw_plan(database, month, rate, minimum, seed=None, out=sys.stdout):
     "Create and draw the plan; return a summary dictionary"
+    return db.retried(_draw_plan, database, month, rate, minimum, seed)
+
+
+def _draw_plan(database, month, rate, minimum, seed):
     from decimal import Decimal
     from trytond.exceptions import UserError
     with db.session(database) as pool:

@@ -1,6 +1,7 @@
 """Opening the project's trytond: configuration, database, transactions."""
 import os
 from contextlib import contextmanager
+from contextvars import ContextVar
 
 # The modules of this project, in dependency order
 MODULES = ['social_assistance', 'care_procurement', 'care_visit',
@@ -108,24 +109,14 @@ def is_initialised(name):
 
 
 _LOADED = set()
+# The transaction extras (the locks to take at start) of the innermost
+# db.retried call
+_EXTRAS = ContextVar('care_transaction_extras', default=None)
 
 
 def forget_pool(name):
     "The modules of the database changed: load them again on next session"
     _LOADED.discard(name)
-
-
-def _lock_when_asked(transaction):
-    """Tryton 8.0 takes table and record locks when a transaction starts:
-    code asking for a lock it does not hold makes the transaction start
-    again with it, which Tryton's RPC dispatcher and test decorator do.  The
-    block of a command-line session cannot start again, so its transaction
-    takes the lock when asked (without waiting: a lock held by another
-    transaction fails the command, as it would fail a retried request)."""
-    database, connection = transaction.database, transaction.connection
-    transaction.lock_table = lambda table: database.lock(connection, table)
-    transaction.lock_records = lambda table, ids: database.lock_records(
-        connection, table, ids)
 
 
 class MissingDatabase(Exception):
@@ -141,33 +132,48 @@ class Busy(Exception):
 
 
 def retried(function, *args, **kwargs):
-    """Call function (which opens its own sessions) again when its
-    transaction loses to a concurrent one (serialization failure, deadlock,
-    a lock taken by another run), as Tryton's RPC dispatcher does; raise
-    Busy when it keeps losing.  The function must start afresh: a rolled
-    back session left nothing behind."""
+    """Call function (which opens its own sessions) until its transaction
+    goes through, as Tryton's RPC dispatcher and proteus do: again with the
+    locks it asked for (TransactionError: Tryton takes locks when a
+    transaction starts), or after losing to a concurrent transaction
+    (serialization failure, deadlock, a lock held by another run) at most
+    [database] retry times, then raise Busy.  The function must start
+    afresh: a rolled back session left nothing behind; it opens one session
+    that writes, or the locks it asked for are taken in each."""
     import time
 
     from trytond import backend
     from trytond.config import config
+    from trytond.transaction import TransactionError
     retry = config.getint('database', 'retry')
-    for count in range(retry + 1):
-        try:
-            return function(*args, **kwargs)
-        except backend.DatabaseOperationalError as error:
-            if count >= retry:
-                raise Busy(str(error)) from error
-            # the winner commits meanwhile (the dispatcher's back-off, a
-            # little longer: a command's transaction is long)
-            time.sleep(0.1 * (count + 1))
+    extras = {}
+    token = _EXTRAS.set(extras)
+    try:
+        count = 0
+        while True:
+            try:
+                return function(*args, **kwargs)
+            except TransactionError as error:
+                error.fix(extras)
+            except backend.DatabaseOperationalError as error:
+                if count >= retry:
+                    raise Busy(str(error)) from error
+                count += 1
+                # the winner commits meanwhile (the dispatcher's back-off, a
+                # little longer: a command's transaction is long)
+                time.sleep(0.1 * count)
+    finally:
+        _EXTRAS.reset(token)
 
 
 @contextmanager
 def session(name, login='admin', readonly=False):
     """A transaction as the user, with the user's context (language):
-    committed when the block ends normally, rolled back otherwise.  Every
-    user, admin included, gets Tryton's access checks, as for a call of the
-    user through RPC (model access, record rules, button groups)."""
+    committed when the block ends normally, rolled back otherwise.  A
+    session that writes runs inside db.retried, which starts it again when
+    it asks for a lock.  Every user, admin included, gets Tryton's access
+    checks, as for a call of the user through RPC (model access, record
+    rules, button groups)."""
     from trytond import backend
     from trytond.pool import Pool
     from trytond.transaction import Transaction, check_access
@@ -183,8 +189,10 @@ def session(name, login='admin', readonly=False):
     if name not in _LOADED:
         pool.init()
         _LOADED.add(name)
-    with Transaction().start(name, 0, readonly=readonly) as transaction:
-        _lock_when_asked(transaction)
+    # the locks asked for by an earlier attempt of db.retried
+    extras = _EXTRAS.get() or {}
+    with Transaction().start(name, 0, readonly=readonly, **extras) \
+            as transaction:
         User = pool.get('res.user')
         users = User.search([('login', '=', login)])
         if not users:
@@ -195,3 +203,12 @@ def session(name, login='admin', readonly=False):
                     User.get_preferences(context_only=True)), \
                 check_access():
             yield pool
+
+
+def run_in_session(name, function, *args, login='admin'):
+    """Return function(pool, *args) called in a session of the user that
+    writes, started again by retried when it must"""
+    def attempt():
+        with session(name, login=login) as pool:
+            return function(pool, *args)
+    return retried(attempt)

@@ -105,19 +105,12 @@ def build(config_path, name, count, seed, out=sys.stdout, visits=True,
         demo_county.roster(rng, count, county, today))
     print(_('Roster written to %s') % roster, file=out)
     import_file(name, roster, out=out)
-    with db.session(name) as pool:
-        _life_events(pool, rng, today)
-    with db.session(name) as pool:
-        _procurement, _rerun, contracts = demo_procurement.build(
-            pool, rng, today, towns_per_lot)
-        password, logins = _create_users(pool, contracts)
+    db.run_in_session(name, _life_events, rng, today)
+    password, logins = db.run_in_session(name, _procure, rng, today,
+        towns_per_lot)
     if visits:
         _visits(config_path, name, rng, today, out)
-        with db.session(name) as pool:
-            employees = demo_checks.inspectors(pool)
-            _link_supervisor(pool, employees[0])
-            demo_checks.supervise(pool, rng,
-                demo_visits.months_to_show(today), today, employees)
+        db.run_in_session(name, _supervise, rng, today)
         months = demo_visits.months_to_show(today)
         months = months[max(0, len(months) - settle_months):] \
             if settle_months else []
@@ -129,6 +122,20 @@ def build(config_path, name, count, seed, out=sys.stdout, visits=True,
             demo_finance.print_paths(paths, out=out)
     print(_('Demo users (password %s): %s') % (password, ', '.join(logins)),
         file=out)
+
+
+def _procure(pool, rng, today, towns_per_lot):
+    "The procurement, its contracts and their users: (password, logins)"
+    _procurement, _rerun, contracts = demo_procurement.build(
+        pool, rng, today, towns_per_lot)
+    return _create_users(pool, contracts)
+
+
+def _supervise(pool, rng, today):
+    employees = demo_checks.inspectors(pool)
+    _link_supervisor(pool, employees[0])
+    demo_checks.supervise(pool, rng, demo_visits.months_to_show(today),
+        today, employees)
 
 
 def _visits(config_path, name, rng, today, out):
@@ -146,8 +153,7 @@ def _visits(config_path, name, rng, today, out):
             f'visits-{year}-{month:02d}.csv')
         demo_visits.write(path, visits, columns)
         import_visits.import_file(name, path, out=out)
-        with db.session(name) as pool:
-            demo_visits.date_logging(pool, visits)
+        db.run_in_session(name, demo_visits.date_logging, visits)
 
 
 def _link_supervisor(pool, employee):
@@ -160,8 +166,7 @@ def _link_supervisor(pool, employee):
 
 def create_divisions(name, county):
     "Create the towns and villages of demo_county.divisions()"
-    with db.session(name) as pool:
-        _create_divisions(pool, county)
+    db.run_in_session(name, _create_divisions, county)
 
 
 def _create_divisions(pool, county):

@@ -12,7 +12,7 @@ from trytond.modules.social_assistance.tabular import SpreadsheetWriter
 
 from . import charts, import_statement, pay, reconcile, settle
 from . import database as db
-from .formats import formats
+from .formats import bank_statement_columns
 from .i18n import _
 
 
@@ -51,30 +51,41 @@ def run_month(name, month, folder, last=False, out=sys.stdout):
 def _settle_and_approve(name, month):
     """Each contractor confirms its settlement in its own session, the
     bureau approves them (which posts the supplier invoices)"""
-    with db.session(name) as pool:
-        Settlement = pool.get('care.settlement')
-        User = pool.get('res.user')
-        computed, _unchanged = Settlement.settle(month)
-        logins = {u.care_contractor.id: u.login for u in User.search([
-                    ('care_contractor', '!=', None)])}
-        by_login = {}
-        for settlement in computed:
-            login = logins.get(settlement.contractor.id)
-            if login:
-                by_login.setdefault(login, []).append(settlement.id)
+    by_login = db.run_in_session(name, _settle, month)
     for login, ids in sorted(by_login.items()):
-        with db.session(name, login=login) as pool:
-            Settlement = pool.get('care.settlement')
-            Settlement.confirm(Settlement.browse(ids))
-    with db.session(name) as pool:
-        Settlement = pool.get('care.settlement')
-        Settlement.approve(Settlement.search([
-                    ('month', '=', month), ('state', '=', 'confirmed')]))
+        db.run_in_session(name, _confirm, ids, login=login)
+    db.run_in_session(name, _approve, month)
+
+
+def _settle(pool, month):
+    "Settle the month: {login: [settlement id]} of the contractors' users"
+    Settlement = pool.get('care.settlement')
+    User = pool.get('res.user')
+    computed, _unchanged = Settlement.settle(month)
+    logins = {u.care_contractor.id: u.login for u in User.search([
+                ('care_contractor', '!=', None)])}
+    by_login = {}
+    for settlement in computed:
+        login = logins.get(settlement.contractor.id)
+        if login:
+            by_login.setdefault(login, []).append(settlement.id)
+    return by_login
+
+
+def _confirm(pool, ids):
+    Settlement = pool.get('care.settlement')
+    Settlement.confirm(Settlement.browse(ids))
+
+
+def _approve(pool, month):
+    Settlement = pool.get('care.settlement')
+    Settlement.approve(Settlement.search([
+                ('month', '=', month), ('state', '=', 'confirmed')]))
 
 
 def _write_bank_statement(path, payments):
     "The treasury's statement of the payments, booked the day they are made"
-    columns = formats()['bank_statement']
+    columns = bank_statement_columns()
     with open(path, 'w', encoding='utf-8-sig', newline='') as file:
         writer = SpreadsheetWriter(file)
         writer.writerow(list(columns.values()))

@@ -31,11 +31,8 @@ def run(args):
 def import_file(database, path, create_divisions=False, out=sys.stdout):
     "Import the roster in one transaction and return the ImportResult"
     headers, lines = read_table(path)
-    with db.session(database) as pool:
-        Roster = pool.get('social_assistance.person.roster')
-        rows = field_rows(headers, lines, Roster)
-        with Progress(os.path.basename(path), len(rows)) as progress:
-            result = Roster.import_rows(rows, create_divisions, progress)
+    result = db.retried(_import_rows, database, path, headers, lines,
+        create_divisions)
     cells = dict(lines)
     rejected = write_rejected(path, headers,
         [(line, cells[line], reason) for line, reason in result.rejected],
@@ -46,3 +43,11 @@ def import_file(database, path, create_divisions=False, out=sys.stdout):
     if rejected:
         print(_('Rejected rows written to %s') % rejected, file=out)
     return result
+
+
+def _import_rows(database, path, headers, lines, create_divisions):
+    with db.session(database) as pool:
+        Roster = pool.get('social_assistance.person.roster')
+        rows = field_rows(headers, lines, Roster)
+        with Progress(os.path.basename(path), len(rows)) as progress:
+            return Roster.import_rows(rows, create_divisions, progress)

@@ -30,11 +30,7 @@ def run(args):
 def import_file(database, path, out=sys.stdout):
     "Import the visits in one transaction and return the VisitImportResult"
     headers, lines = read_table(path)
-    with db.session(database) as pool:
-        Log = pool.get('care.visit.log')
-        rows = field_rows(headers, lines, Log)
-        with Progress(os.path.basename(path), len(rows)) as progress:
-            result = Log.import_rows(rows, progress)
+    result = db.retried(_import_rows, database, path, headers, lines)
     cells = dict(lines)
     rejected = write_rejected(path, headers,
         [(line, cells[line], reason) for line, reason in result.rejected],
@@ -45,3 +41,11 @@ def import_file(database, path, out=sys.stdout):
     if rejected:
         print(_('Rejected rows written to %s') % rejected, file=out)
     return result
+
+
+def _import_rows(database, path, headers, lines):
+    with db.session(database) as pool:
+        Log = pool.get('care.visit.log')
+        rows = field_rows(headers, lines, Log)
+        with Progress(os.path.basename(path), len(rows)) as progress:
+            return Log.import_rows(rows, progress)

@@ -32,8 +32,7 @@ def initialise(config_path, name, out=sys.stdout):
         print(_('Database "%s" is already initialised; updating the '
                 'modules.') % name, file=out)
         _admin(config_path, name, ['--all'])
-        with db.session(name) as pool:
-            _set_up(pool)
+        db.run_in_session(name, _set_up)
         return False
     if not db.database_exists(name):
         db.create_database(name)
@@ -53,8 +52,7 @@ def initialise(config_path, name, out=sys.stdout):
     finally:
         if generated:
             os.remove(password_file)
-    with db.session(name) as pool:
-        _set_up(pool)
+    db.run_in_session(name, _set_up)
     print(_('Database "%s" created with modules: %s') % (
             name, ', '.join(db.MODULES)), file=out)
     if generated:
@@ -76,8 +74,6 @@ def _admin(config_path, name, options, password_file=None):
 def _set_up(pool):
     """The bureau company in CNY with its books, the county division, the
     admin's language; what exists already is kept"""
-    from trytond.modules.care_settlement.accounting_setup import (
-        setup_accounting)
     Currency = pool.get('currency.currency')
     Company = pool.get('company.company')
     Party = pool.get('party.party')
@@ -95,7 +91,7 @@ def _set_up(pool):
         companies = Company.create([{'party': party.id,
                     'currency': currency.id,
                     'timezone': 'Asia/Shanghai'}])
-    setup_accounting(companies[0])
+    pool.get('care.configuration').setup_company_accounting(companies[0])
     if not Division.search([('level', '=', 'county')]):
         Division.create([{'name': db.care_option('county', 'County'),
                     'code': db.care_option('county_code'),

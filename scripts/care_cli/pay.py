@@ -27,8 +27,7 @@ def add_parser(subparsers):
 
 def run(args):
     check_month_argument(args.month)
-    # two runs at once: the loser starts again and pays what is left
-    rows = db.retried(pay, args.database, args.month, args.login)
+    rows = pay(args.database, args.month, args.login)
     if args.export:
         write_order(args.export, rows)
     total = sum(r['amount'] for r in rows)
@@ -38,6 +37,11 @@ def run(args):
 
 def pay(database, month, login='admin'):
     "The payments made, as rows of the payment order"
+    # two runs at once: the loser starts again and pays what is left
+    return db.retried(_pay, database, month, login)
+
+
+def _pay(database, month, login):
     with db.session(database, login=login) as pool:
         Settlement = pool.get('care.settlement')
         Payment = pool.get('account.payment')
@@ -48,7 +52,7 @@ def pay(database, month, login='admin'):
         # the button, as the client presses it: its groups and states are
         # checked for the user, as over RPC
         if settlements:
-            Settlement.pay_button(settlements)
+            Settlement.pay(settlements)
         payments = [p for p in Payment.search([
                     ('care_settlement', 'in', ids)]) if p not in before]
         return [{

@@ -43,9 +43,8 @@ def run(args):
 
 def reconcile(database, month):
     "The month's rows as dicts of FIELDS, in contract-number order"
-    from trytond.modules.care_settlement.reconciliation import (
-        reconciliation_rows)
-    with db.session(database, readonly=True):
+    with db.session(database, readonly=True) as pool:
+        Reconciliation = pool.get('care.settlement.reconciliation')
         return [{
                 'contract': r.contract.number,
                 'contractor': r.contractor.name,
@@ -53,7 +52,7 @@ def reconcile(database, month):
                 'paid': r.paid, 'difference': r.difference,
                 'contract_balance': r.contract_balance,
                 'status': r.status,
-                } for r in reconciliation_rows(month)]
+                } for r in Reconciliation.month_rows(month)]
 
 
 def write_export(path, rows):

@@ -37,9 +37,33 @@ def check_month_argument(month):
 
 
 def run(args):
+    check_month_argument(args.month)
+    # two runs at once: the loser starts again and finds the month computed
+    computed, unchanged, ids, tasks = db.retried(_settle, args)
+    if args.queue:
+        if tasks:
+            # No worker runs the queue: the tasks are run here, once queued
+            _run_tasks(args.database, tasks)
+        else:
+            print(f'settlements: {computed} queued, {unchanged} unchanged')
+            return 0
+    with db.session(args.database, readonly=True) as pool:
+        Settlement = pool.get('care.settlement')
+        rows = [settlement_row(s) for s in sorted(Settlement.browse(ids),
+                key=lambda s: s.contract.number)]
+    net = sum(r['net'] for r in rows)
+    if args.export:
+        write_export(args.export, args.month, rows)
+    print(f'settlements: {computed} computed, {unchanged} '
+        f'unchanged, net {net:.2f}')
+    return 0
+
+
+def _settle(args):
+    """Settle in one session: (computed, unchanged, ids of the settlements,
+    tasks queued)"""
     from trytond.exceptions import UserError
     from trytond.transaction import Transaction
-    check_month_argument(args.month)
     with db.session(args.database) as pool:
         Contract = pool.get('care.contract')
         Settlement = pool.get('care.settlement')
@@ -59,24 +83,7 @@ def run(args):
         ids = [s.id for s in computed + unchanged]
         tasks = list(Transaction().tasks)
         Transaction().tasks.clear()
-    if args.queue:
-        if tasks:
-            # No worker runs the queue: the tasks are run here, once queued
-            _run_tasks(args.database, tasks)
-        else:
-            print(f'settlements: {len(computed)} queued, {len(unchanged)} '
-                f'unchanged')
-            return 0
-    with db.session(args.database, readonly=True) as pool:
-        Settlement = pool.get('care.settlement')
-        rows = [settlement_row(s) for s in sorted(Settlement.browse(ids),
-                key=lambda s: s.contract.number)]
-    net = sum(r['net'] for r in rows)
-    if args.export:
-        write_export(args.export, args.month, rows)
-    print(f'settlements: {len(computed)} computed, {len(unchanged)} '
-        f'unchanged, net {net:.2f}')
-    return 0
+    return len(computed), len(unchanged), ids, tasks
 
 
 def _run_tasks(database, task_ids):

@@ -26,6 +26,10 @@ def run(args):
 
 def unlock(database, login):
     "Delete the login attempts of LOGIN; return how many there were"
+    return db.retried(_unlock, database, login)
+
+
+def _unlock(database, login):
     with db.session(database) as pool:
         from trytond.transaction import Transaction
         User = pool.get('res.user')

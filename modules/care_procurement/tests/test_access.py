@@ -8,24 +8,20 @@ Every check runs as a real user with access checks on
 (`_check_access=True`), as RPC calls do.  Searches that would probe what
 a user may not read (identity numbers, bids through lots) are refused."""
 import datetime as dt
-import unittest
 from contextlib import contextmanager
 from decimal import Decimal
 from types import SimpleNamespace
 
 
 from trytond.model.exceptions import AccessError
-from trytond.modules.company.tests import create_company
-from trytond.modules.currency.tests import create_currency
 from trytond.modules.social_assistance import identity
 from trytond.modules.social_assistance.tests.tools import (
     create_divisions, make_id_number)
 from trytond.pool import Pool
-from trytond.tests.test_tryton import (
-    activate_module, drop_db, with_transaction)
+from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
 
-from .tools import create_contractors
+from .tools import ActivatedTestCase, create_bureau, create_contractors
 
 START = dt.date(2025, 1, 1)
 END = dt.date(2025, 12, 31)
@@ -70,16 +66,8 @@ def ids(records):
     return sorted(map(int, records))
 
 
-class AccessTestCase(unittest.TestCase):
+class AccessTestCase(ActivatedTestCase):
     "Contractors', registry officers' and procurement's access"
-
-    @classmethod
-    def setUpClass(cls):
-        activate_module('care_procurement')
-
-    @classmethod
-    def tearDownClass(cls):
-        drop_db()
 
     # -- data -------------------------------------------------------------
 
@@ -104,8 +92,7 @@ class AccessTestCase(unittest.TestCase):
         User = pool.get('res.user')
         ModelData = pool.get('ir.model.data')
 
-        currency = create_currency('CNY')
-        company = create_company('莘县民政局', currency=currency)
+        company = create_bureau('莘县民政局')
         county, town, village = create_divisions(
             '莘县', '燕店镇', '燕店村', town_code='371522101')
         meal, = Service.search([('code', '=', 'HC-MEAL')])

@@ -5,22 +5,18 @@ assigned in the month with their care plans, identity numbers masked for
 contractors."""
 import datetime as dt
 import io
-import unittest
 import zipfile
 from decimal import Decimal
 from types import SimpleNamespace
 
 
-from trytond.modules.company.tests import create_company
-from trytond.modules.currency.tests import create_currency
 from trytond.modules.social_assistance.tests.tools import (
     create_divisions, make_id_number)
 from trytond.pool import Pool
-from trytond.tests.test_tryton import (
-    activate_module, drop_db, with_transaction)
+from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
 
-from .tools import create_contractors
+from .tools import ActivatedTestCase, create_bureau, create_contractors
 
 MONTH = '2025-03'
 REPORT = 'care.service_list.report'
@@ -34,16 +30,8 @@ def content(report):
         return odt.read('content.xml').decode('utf-8')
 
 
-class ServiceListReportTestCase(unittest.TestCase):
+class ServiceListReportTestCase(ActivatedTestCase):
     "The service list report"
-
-    @classmethod
-    def setUpClass(cls):
-        activate_module('care_procurement')
-
-    @classmethod
-    def tearDownClass(cls):
-        drop_db()
 
     def build(self):
         """A running home-care contract with two persons assigned for the
@@ -58,8 +46,7 @@ class ServiceListReportTestCase(unittest.TestCase):
         User = pool.get('res.user')
         ModelData = pool.get('ir.model.data')
 
-        currency = create_currency('CNY')
-        company = create_company('莘县民政局', currency=currency)
+        company = create_bureau('莘县民政局')
         county, town, village = create_divisions(
             '莘县', '燕店镇', '燕店村', town_code='371522101')
         care, = Service.search([('code', '=', 'HC-CARE')])

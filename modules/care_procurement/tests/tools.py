@@ -1,10 +1,44 @@
 # This file is part of 莘情照护.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
 "Helpers for the tests of the modules built on procurement"
+import unittest
+
 from stdnum.cn import uscc
 
 from trytond.modules.care_procurement.bid import USCC
+from trytond.modules.company.tests import create_company
+from trytond.modules.currency.tests import create_currency
 from trytond.pool import Pool
+from trytond.tests.test_tryton import activate_module, drop_db
+from trytond.transaction import Transaction
+
+
+class ActivatedTestCase(unittest.TestCase):
+    "Tests on a database where `module` is activated, dropped at the end"
+    module = 'care_procurement'
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        activate_module(cls.module)
+
+    @classmethod
+    def tearDownClass(cls):
+        super().tearDownClass()
+        drop_db()
+
+
+def create_bureau(name):
+    """Create the bureau, a company in CNY, and make it the current user's
+    company as `care init` does for admin: the company rules show a user the
+    records of its companies only"""
+    User = Pool().get('res.user')
+    company = create_company(name, currency=create_currency('CNY'))
+    User.write([User(Transaction().user)], {
+            'companies': [('add', [company.id])],
+            'company': company.id,
+            })
+    return company
 
 
 def uscc_code(serial):

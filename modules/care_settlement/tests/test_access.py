@@ -6,18 +6,16 @@ finance bureau pays and reconciles but approves nothing; a contractor sees its o
 confirms them, and sees neither invoices, payments nor the reconciliation.
 Every check runs as a real user with access checks on, as RPC does."""
 import datetime as dt
-import unittest
 from decimal import Decimal
 
 from trytond.model.exceptions import AccessError
 from trytond.model.modelview import AccessButtonError
 from trytond.modules.social_assistance.tests.tools import acting_as
 from trytond.pool import Pool
-from trytond.tests.test_tryton import (
-    activate_module, drop_db, with_transaction)
+from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
 
-from .tools import create_world_with_books, meals
+from .tools import ActivatedTestCase, create_world_with_books, meals
 
 MONTH = '2025-03'
 FINANCE_GROUPS = [('care_settlement', 'group_finance'),
@@ -53,16 +51,8 @@ def button_action(method):
     return None
 
 
-class SettlementAccessTestCase(unittest.TestCase):
+class SettlementAccessTestCase(ActivatedTestCase):
     "Procurement, finance and contractors' access to settlements and money"
-
-    @classmethod
-    def setUpClass(cls):
-        activate_module('care_settlement')
-
-    @classmethod
-    def tearDownClass(cls):
-        drop_db()
 
     def users(self, world):
         "officer, finance clerk, contractor A's and B's users"
@@ -154,11 +144,11 @@ class SettlementAccessTestCase(unittest.TestCase):
             self.assertEqual(a.state, 'invoiced')
             self.assertEqual(a.invoice.total_amount, a.net)
             with self.assertRaises(AccessButtonError):
-                Settlement.pay_button([a])
+                Settlement.pay([a])
             # the officer follows the payments too
             self.assertEqual(len(Reconciliation.search([])), 2)
         with self.as_user(clerk):
-            Settlement.pay_button(Settlement.browse([a.id]))
+            Settlement.pay(Settlement.browse([a.id]))
             rows = Reconciliation.search([('month', '=', MONTH)])
             self.assertEqual({r.settlement.id: r.status for r in rows},
                 {a.id: 'unpaid', b.id: 'unpaid'})
@@ -196,7 +186,7 @@ class SettlementAccessTestCase(unittest.TestCase):
             with self.assertRaises(AccessButtonError):
                 Settlement.approve([own])
             with self.assertRaises(AccessButtonError):
-                Settlement.pay_button([own])
+                Settlement.pay([own])
             # another contractor's settlement is out of reach
             with self.assertRaises(AccessError):
                 Settlement.read([b.id], ['net'])

@@ -12,18 +12,16 @@ the user may read but not change refuse write, create and delete on the
 records it does see.  Two contractors share nothing: no record of a private
 model is readable by both."""
 import datetime as dt
-import unittest
 
 from trytond.exceptions import UserError
 from trytond.model import ModelSQL, ModelStorage, fields
 from trytond.model.exceptions import AccessError
 from trytond.modules.social_assistance.tests.tools import acting_as
 from trytond.pool import Pool
-from trytond.tests.test_tryton import (
-    activate_module, drop_db, with_transaction)
+from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction, without_check_access
 
-from .tools import create_world_with_books, meals
+from .tools import ActivatedTestCase, create_world_with_books, meals
 
 MONTH = '2025-03'
 # The models of the project, and Tryton's that hold its people and money
@@ -96,16 +94,8 @@ def export_or_refuse(Model, ids):
     return rows
 
 
-class AccessMatrixTestCase(unittest.TestCase):
+class AccessMatrixTestCase(ActivatedTestCase):
     "Nothing out of reach is read, found, exported, changed or run"
-
-    @classmethod
-    def setUpClass(cls):
-        activate_module('care_settlement')
-
-    @classmethod
-    def tearDownClass(cls):
-        drop_db()
 
     def county(self):
         """Both contractors' contracts with visits, settled, confirmed and

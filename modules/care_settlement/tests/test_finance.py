@@ -5,33 +5,20 @@ payment grouped per contractor, the bank statement that confirms it, the
 three-way reconciliation, and the guards — never above the net, never twice,
 never beyond the budget."""
 import datetime as dt
-import unittest
 from decimal import Decimal
 
 from trytond.exceptions import UserError, UserWarning
-from trytond.modules.care_settlement.reconciliation import (
-    reconciliation_rows)
-from trytond.modules.care_settlement.statement import (
-    BankRow, import_bank_rows)
+from trytond.modules.care_settlement.statement import BankRow
 from trytond.pool import Pool
-from trytond.tests.test_tryton import (
-    activate_module, drop_db, with_transaction)
+from trytond.tests.test_tryton import with_transaction
 
-from .tools import create_world_with_books, meals
+from .tools import ActivatedTestCase, create_world_with_books, meals
 
 MONTH = '2025-03'
 
 
-class FinanceTestCase(unittest.TestCase):
+class FinanceTestCase(ActivatedTestCase):
     "Invoices, payments, statements and reconciliation of settlements"
-
-    @classmethod
-    def setUpClass(cls):
-        activate_module('care_settlement')
-
-    @classmethod
-    def tearDownClass(cls):
-        drop_db()
 
     def approved_world(self, meals_b=0):
         """Contract A: ten meals (150.00); contract B: meals_b meals at
@@ -59,6 +46,7 @@ class FinanceTestCase(unittest.TestCase):
         pool = Pool()
         Settlement = pool.get('care.settlement')
         Payment = pool.get('account.payment')
+        Reconciliation = pool.get('care.settlement.reconciliation')
         world, (a, b) = self.approved_world(meals_b=5)
 
         # One supplier invoice per settlement, one line per service
@@ -71,25 +59,27 @@ class FinanceTestCase(unittest.TestCase):
             [(1, Decimal('150.00'), a)])
         self.assertEqual(b.invoice.total_amount, Decimal('70.00'))
 
-        payments = Settlement.pay([a, b])
+        payments = Settlement.create_payments([a, b])
         self.assertEqual(sorted(p.amount for p in payments),
             [Decimal('70.00'), Decimal('150.00')])
         self.assertEqual({p.state for p in payments}, {'processing'})
         # one payment group per contractor
         self.assertEqual(len({p.group for p in payments}), 2)
         # paying again finds nothing left to pay
-        self.assertEqual(Settlement.pay(Settlement.browse([a, b])), [])
+        self.assertEqual(
+            Settlement.create_payments(Settlement.browse([a, b])), [])
         # nor can a settlement be cancelled once a payment is under way
         with self.assertRaises(UserError):
             Settlement.do_cancel([a], 'late')
 
-        rows = {r.contract: r for r in reconciliation_rows(MONTH)}
+        rows = {r.contract: r for r in Reconciliation.month_rows(MONTH)}
         self.assertEqual((rows[a.contract].settled, rows[a.contract].paid,
                 rows[a.contract].status),
             (Decimal('150.00'), Decimal(0), 'unpaid'))
 
-        statement, rejected = import_bank_rows(
-            self.bank_rows(payments), dt.date(2025, 4, 20))
+        StatementImport = pool.get('account.statement.import', type='wizard')
+        statement, rejected = StatementImport.import_bank_rows(
+            self.bank_rows(payments))
         self.assertEqual(rejected, [])
         self.assertEqual(statement.state, 'posted')
         self.assertEqual({p.state for p in Payment.browse(payments)},
@@ -98,7 +88,7 @@ class FinanceTestCase(unittest.TestCase):
         self.assertEqual([s.state for s in (a, b)], ['paid', 'paid'])
         self.assertEqual([s.invoice.state for s in (a, b)], ['paid', 'paid'])
 
-        rows = reconciliation_rows(MONTH)
+        rows = Reconciliation.month_rows(MONTH)
         self.assertEqual([(r.contract.number, r.settled, r.invoiced, r.paid,
                     r.difference, r.contract_balance, r.status)
                 for r in rows], [
@@ -120,10 +110,10 @@ class FinanceTestCase(unittest.TestCase):
         Settlement = pool.get('care.settlement')
         Payment = pool.get('account.payment')
         world, (a, b) = self.approved_world()
-        payment, = Settlement.pay([a])
+        payment, = Settlement.create_payments([a])
         # a failed payment no longer counts: the net can be paid again
         Payment.fail([payment])
-        again, = Settlement.pay([Settlement(a.id)])
+        again, = Settlement.create_payments([Settlement(a.id)])
         self.assertEqual(again.amount, Decimal('150.00'))
         extra = Payment(company=world.company, journal=payment.journal,
             kind='payable', party=payment.party, line=payment.line,
@@ -138,11 +128,12 @@ class FinanceTestCase(unittest.TestCase):
         pool = Pool()
         Settlement = pool.get('care.settlement')
         world, (a, b) = self.approved_world()
-        payment, = Settlement.pay([a])
+        payment, = Settlement.create_payments([a])
         wrong = self.bank_rows([payment], amount=Decimal('149.00'))
         unknown = [wrong[0]._replace(reference='HT-X/2025-03')]
-        statement, rejected = import_bank_rows(wrong + unknown,
-            dt.date(2025, 4, 20))
+        StatementImport = pool.get('account.statement.import', type='wizard')
+        statement, rejected = StatementImport.import_bank_rows(
+            wrong + unknown)
         self.assertIsNone(statement)
         self.assertEqual(len(rejected), 2)
         self.assertIn('149.00', rejected[0][1])

@@ -9,7 +9,6 @@ a guarded value: a new model or field is covered without anyone
 remembering.  Every check runs as a real user with access checks on, as
 RPC does."""
 import datetime as dt
-import unittest
 from collections import defaultdict
 
 from trytond.model import ModelSQL, ModelStorage
@@ -17,15 +16,14 @@ from trytond.model.exceptions import AccessError
 from trytond.modules.care_procurement.tests import (
     test_access as procurement_access)
 from trytond.modules.care_settlement.tests.tools import (
-    create_world_with_books, meals)
+    ActivatedTestCase, create_world_with_books, meals)
 from trytond.modules.care_visit.tests.tools import create_visits, create_world
 from trytond.modules.social_assistance.search_guard import (
     GuardedSearchMixin, ruled_domain)
 from trytond.modules.social_assistance.tests.tools import acting_as
 from trytond.pool import Pool
 from trytond.pyson import PYSONDecoder, PYSONEncoder
-from trytond.tests.test_tryton import (
-    activate_module, drop_db, with_transaction)
+from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
 
 PERSON = 'social_assistance.person'
@@ -93,16 +91,8 @@ def guarded_paths(pool, guarded, max_steps=MAX_STEPS):
                 yield name, '.'.join(path), leaf
 
 
-class SearchGuardTestCase(unittest.TestCase):
+class SearchGuardTestCase(ActivatedTestCase):
     "Searches, exports and revisions give only what the user may read"
-
-    @classmethod
-    def setUpClass(cls):
-        activate_module('care_settlement')
-
-    @classmethod
-    def tearDownClass(cls):
-        drop_db()
 
     def build(self):
         """care_procurement's access world (an open lot with two bids, a
@@ -376,16 +366,8 @@ class SearchGuardTestCase(unittest.TestCase):
             self.assertEqual(user['login'], 'contractor_a')
 
 
-class VisitGuardTestCase(unittest.TestCase):
+class VisitGuardTestCase(ActivatedTestCase):
     "A contractor's visits: their notes and attachments, their contracts"
-
-    @classmethod
-    def setUpClass(cls):
-        activate_module('care_settlement')
-
-    @classmethod
-    def tearDownClass(cls):
-        drop_db()
 
     def world(self):
         "care_visit's county, an accepted visit of A, and A's user"

@@ -5,7 +5,6 @@ service, the totals with the net in capitals, who confirmed and approved,
 and the persons whose care plan was not delivered in full; identity numbers
 masked outside the registry; printed by who may read the settlement."""
 import datetime as dt
-import unittest
 from decimal import Decimal
 from types import SimpleNamespace
 from xml.etree import ElementTree
@@ -16,11 +15,10 @@ from trytond.modules.care_visit.tests.tools import (
     ReportTestMixin, create_visits, masked)
 from trytond.modules.social_assistance.tests.tools import make_id_number
 from trytond.pool import Pool
-from trytond.tests.test_tryton import (
-    activate_module, drop_db, with_transaction)
+from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
 
-from .tools import create_world_with_books as create_world
+from .tools import ActivatedTestCase, create_world_with_books as create_world
 
 MONTH = '2025-03'
 REPORT = 'care.settlement'
@@ -41,16 +39,8 @@ def tables(xml):
     return result
 
 
-class SettlementReportTestCase(ReportTestMixin, unittest.TestCase):
+class SettlementReportTestCase(ReportTestMixin, ActivatedTestCase):
     "The monthly settlement report"
-
-    @classmethod
-    def setUpClass(cls):
-        activate_module('care_settlement')
-
-    @classmethod
-    def tearDownClass(cls):
-        drop_db()
 
     def build(self):
         """March on contract HT-A (meals at 15.50, cleaning at 42.35 an

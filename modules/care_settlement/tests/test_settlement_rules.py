@@ -4,7 +4,6 @@
 start order, day and month lines, rounding, deductions; recomputing
 replaces; approval freezes the month's visits."""
 import datetime as dt
-import unittest
 from decimal import Decimal
 from unittest.mock import patch
 
@@ -13,11 +12,10 @@ from trytond.modules.care_visit import local_time
 from trytond.modules.care_visit.tests.tools import create_visits
 from trytond.modules.social_assistance.tests.tools import make_id_number
 from trytond.pool import Pool
-
-from .tools import create_world_with_books as create_world
-from trytond.tests.test_tryton import (
-    activate_module, drop_db, with_transaction)
+from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
+
+from .tools import ActivatedTestCase, create_world_with_books as create_world
 
 MONTH = '2025-03'
 
@@ -36,16 +34,8 @@ def lines_of(settlement):
         for l in settlement.lines}
 
 
-class SettlementRulesTestCase(unittest.TestCase):
+class SettlementRulesTestCase(ActivatedTestCase):
     "Settlement rules"
-
-    @classmethod
-    def setUpClass(cls):
-        activate_module('care_settlement')
-
-    @classmethod
-    def tearDownClass(cls):
-        drop_db()
 
     def settle(self, contract=None):
         Settlement = Pool().get('care.settlement')

@@ -1,10 +1,16 @@
 # This file is part of 莘情照护.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
 "Helpers for the tests of care_settlement: the small county, with books"
-from trytond.modules.care_settlement.accounting_setup import setup_accounting
+from trytond.modules.care_visit.tests.tools import (
+    ActivatedTestCase as _ActivatedTestCase)
 from trytond.modules.care_visit.tests.tools import (
     create_visits, create_world)
 from trytond.pool import Pool
+
+
+class ActivatedTestCase(_ActivatedTestCase):
+    "Tests on a database where care_settlement is activated, then dropped"
+    module = 'care_settlement'
 
 
 def create_world_with_books(**options):
@@ -12,10 +18,12 @@ def create_world_with_books(**options):
     the world's) and whose contractors have an address to invoice"""
     pool = Pool()
     Address = pool.get('party.address')
+    Configuration = pool.get('care.configuration')
     Date = pool.get('ir.date')
     world = create_world(**options)
     year = world.contracts[0].start_date.year
-    setup_accounting(world.company, sorted({year, Date.today().year}))
+    Configuration.setup_company_accounting(
+        world.company, sorted({year, Date.today().year}))
     Address.create([{'party': c.id, 'street': '莘县燕塔街道' + str(i)}
             for i, c in enumerate(world.contractors, 1)])
     return world

@@ -25,11 +25,10 @@ from trytond.model import ModelSQL, fields
 from trytond.model.exceptions import AccessError, ValidationError
 from trytond.model.modelview import AccessButtonError
 from trytond.pool import Pool
-from trytond.tests.test_tryton import (
-    activate_module, drop_db, with_transaction)
+from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
 
-from .tools import create_visits, create_world, local
+from .tools import ActivatedTestCase, create_visits, create_world, local
 
 VISIT = 'care.visit'
 CHECK = 'care.check'
@@ -66,16 +65,8 @@ def project_model(name):
         name == 'party.party')
 
 
-class VisitAccessTestCase(unittest.TestCase):
+class VisitAccessTestCase(ActivatedTestCase):
     "Contractors', supervisors' and others' access to visits and checks"
-
-    @classmethod
-    def setUpClass(cls):
-        activate_module('care_visit')
-
-    @classmethod
-    def tearDownClass(cls):
-        drop_db()
 
     # -- data -----------------------------------------------------------------
 
@@ -155,7 +146,8 @@ class VisitAccessTestCase(unittest.TestCase):
         party, = Party.create([{'name': '周建华'}])
         inspector, = Employee.create([{
                     'company': world.company.id, 'party': party.id}])
-        plan, = Plan.create([{'month': '2025-03', 'seed': 1}])
+        plan, = Plan.create([{'month': '2025-03', 'seed': 1,
+                    'company': world.company.id}])
 
         def check(contract, person, visits, month='2025-03',
                 inspected=True):

@@ -4,30 +4,21 @@
 (整改通知书): what the inspector found, in Asia/Shanghai time, and what the
 contractor must do by when, identity numbers masked outside the registry."""
 import datetime as dt
-import unittest
 from types import SimpleNamespace
 
 from trytond.model.exceptions import AccessError
 from trytond.pool import Pool
-from trytond.tests.test_tryton import (
-    activate_module, drop_db, with_transaction)
+from trytond.tests.test_tryton import with_transaction
 
-from .tools import ReportTestMixin, create_visits, create_world, masked
+from .tools import (
+    ActivatedTestCase, ReportTestMixin, create_visits, create_world, masked)
 
 CHECK = 'care.check'
 NOTICE = 'care.rectification.notice'
 
 
-class CheckReportTestCase(ReportTestMixin, unittest.TestCase):
+class CheckReportTestCase(ReportTestMixin, ActivatedTestCase):
     "The spot-check record and the rectification notice"
-
-    @classmethod
-    def setUpClass(cls):
-        activate_module('care_visit')
-
-    @classmethod
-    def tearDownClass(cls):
-        drop_db()
 
     def build(self):
         """An on-site inspection of 张桂兰's March visits on contract HT-A

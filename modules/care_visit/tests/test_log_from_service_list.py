@@ -2,27 +2,17 @@
 # this repository contains the full copyright notices and license terms.
 """A contractor logs a visit from a line of its service list: the new visit
 comes with the line's contract, person and service."""
-import unittest
 
 from trytond.pool import Pool
 from trytond.pyson import PYSONDecoder
-from trytond.tests.test_tryton import (
-    activate_module, drop_db, with_transaction)
+from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
 
-from .tools import create_world, local
+from .tools import ActivatedTestCase, create_world, local
 
 
-class LogFromServiceListTestCase(unittest.TestCase):
+class LogFromServiceListTestCase(ActivatedTestCase):
     "Log a visit from the service list"
-
-    @classmethod
-    def setUpClass(cls):
-        activate_module('care_visit')
-
-    @classmethod
-    def tearDownClass(cls):
-        drop_db()
 
     @with_transaction()
     def test_log_visit_from_line(self):

@@ -5,16 +5,14 @@ function of the set of visits, and re-evaluation when the facts change."""
 import datetime as dt
 import itertools
 import random
-import unittest
 
 from trytond.exceptions import UserError
 from trytond.modules.care_visit import local_time
 from trytond.pool import Pool
-from trytond.tests.test_tryton import (
-    activate_module, drop_db, with_transaction)
+from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
 
-from .tools import create_visits, create_world, local
+from .tools import ActivatedTestCase, create_visits, create_world, local
 
 VISIT = 'care.visit'
 
@@ -26,16 +24,8 @@ def outcomes(visits):
         for v in Visit.browse([v.id for v in visits])}
 
 
-class VisitRulesTestCase(unittest.TestCase):
+class VisitRulesTestCase(ActivatedTestCase):
     "Visit rules"
-
-    @classmethod
-    def setUpClass(cls):
-        activate_module('care_visit')
-
-    @classmethod
-    def tearDownClass(cls):
-        drop_db()
 
     @with_transaction()
     def test_each_reason_in_order(self):
@@ -233,15 +223,16 @@ class VisitRulesTestCase(unittest.TestCase):
         """A spot-check plan is made for a month that has ended (Asia/
         Shanghai calendar): this month's is refused, last month's drawn"""
         Plan = Pool().get('care.check.plan')
-        create_world()
+        world = create_world()
         today = local_time.today()
         this_month = today.strftime('%Y-%m')
         last_month = (today.replace(day=1) - dt.timedelta(days=1)).strftime(
             '%Y-%m')
-        with self.assertRaises(UserError) as context:
-            Plan.create([{'month': this_month, 'seed': 1}])
-        self.assertIn(this_month, context.exception.message)
-        plan, = Plan.create([{'month': last_month, 'seed': 1}])
+        with Transaction().set_context(company=world.company.id):
+            with self.assertRaises(UserError) as context:
+                Plan.create([{'month': this_month, 'seed': 1}])
+            self.assertIn(this_month, context.exception.message)
+            plan, = Plan.create([{'month': last_month, 'seed': 1}])
         Plan.draw([plan])
         self.assertEqual(Plan(plan.id).state, 'drawn')
 

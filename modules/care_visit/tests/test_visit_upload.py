@@ -5,16 +5,14 @@
 contractors' contracts or persons."""
 import csv
 import io
-import unittest
 
 from trytond.exceptions import UserError
 from trytond.i18n import gettext
 from trytond.pool import Pool
-from trytond.tests.test_tryton import (
-    activate_module, drop_db, with_transaction)
+from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
 
-from .tools import create_world
+from .tools import ActivatedTestCase, create_world
 
 HEADER = ['外部编号', '合同编号', '身份证号', '服务项目', '服务人员', '开始时间',
     '结束时间', '经度', '纬度']
@@ -32,16 +30,8 @@ def raw_csv(rows):
     return b'\n'.join([','.join(HEADER).encode('utf-8')] + rows) + b'\n'
 
 
-class VisitUploadTestCase(unittest.TestCase):
+class VisitUploadTestCase(ActivatedTestCase):
     "Upload visit logs"
-
-    @classmethod
-    def setUpClass(cls):
-        activate_module('care_visit')
-
-    @classmethod
-    def tearDownClass(cls):
-        drop_db()
 
     def contractor_user(self, world):
         pool = Pool()

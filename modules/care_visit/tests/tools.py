@@ -5,6 +5,8 @@ import datetime as dt
 from decimal import Decimal
 from types import SimpleNamespace
 
+from trytond.modules.care_procurement.tests.tools import (
+    ActivatedTestCase as _ActivatedTestCase)
 from trytond.modules.care_procurement.tests.tools import create_contractors
 from trytond.modules.care_visit.local_time import to_utc
 from trytond.modules.company.tests import create_company
@@ -17,6 +19,11 @@ from trytond.transaction import Transaction
 YEAR = 2025
 # Homes in 燕店镇 (莘县)
 HOME = (36.2400, 115.6700)
+
+
+class ActivatedTestCase(_ActivatedTestCase):
+    "Tests on a database where care_visit is activated, dropped at the end"
+    module = 'care_visit'
 
 
 def local(text):
@@ -34,9 +41,15 @@ def create_world(lines_a=None):
     Service = pool.get('care.service')
     Contract = pool.get('care.contract')
     Assignment = pool.get('care.contract.assignment')
+    User = pool.get('res.user')
 
     currency = create_currency('CNY')
     company = create_company('莘县民政局', currency=currency)
+    # The company rules hide the records of the companies a user is not in
+    User.write([User(Transaction().user)], {
+            'companies': [('add', [company.id])],
+            'company': company.id,
+            })
     county, town, village = create_divisions(
         '莘县', '燕店镇', '燕店村', town_code='371522101')
     services = {s.code: s for s in Service.search([])}

@@ -8,11 +8,11 @@ from lxml import etree
 
 from trytond.model.exceptions import AccessError, ValidationError
 from trytond.pool import Pool
-from trytond.tests.test_tryton import (
-    activate_module, drop_db, with_transaction)
+from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
 
 from ..api_guard import APPLICATION_KEY, RPC_DOMAIN_SIZE, RPC_SEARCH_LIMIT
+from .tools import ModuleActivatedTestCase
 
 
 def arguments(*args, **kwargs):
@@ -20,16 +20,8 @@ def arguments(*args, **kwargs):
     return args, kwargs
 
 
-class APIGuardTestCase(unittest.TestCase):
+class APIGuardTestCase(ModuleActivatedTestCase):
     "The web API's bounds"
-
-    @classmethod
-    def setUpClass(cls):
-        activate_module('social_assistance')
-
-    @classmethod
-    def tearDownClass(cls):
-        drop_db()
 
     @with_transaction()
     def test_rpc_search_limit(self):

@@ -4,10 +4,13 @@ import datetime as dt
 import unittest
 from contextlib import contextmanager
 
-from trytond.modules.social_assistance import identity
-from trytond.modules.social_assistance.assessment import level_of
-from trytond.modules.social_assistance.tools import add_working_days
 from trytond.model.exceptions import AccessError, ValidationError
+from trytond.modules.company.tests import (
+    CompanyTestMixin, PartyCompanyCheckEraseMixin)
+from trytond.modules.party.exceptions import EraseError
+from trytond.modules.party.tests import PartyCheckReplaceMixin
+from trytond.modules.social_assistance import identity
+from trytond.modules.social_assistance.tools import add_working_days
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
@@ -63,12 +66,7 @@ class IdentityTestCase(unittest.TestCase):
 
 
 class RulesTestCase(unittest.TestCase):
-    "Self-care levels and reassessment due dates"
-
-    def test_level(self):
-        self.assertEqual([level_of(n) for n in range(7)],
-            ['capable', 'partial', 'partial', 'partial', 'none', 'none',
-                'none'])
+    "Reassessment due dates"
 
     def test_working_days(self):
         # Friday 2026-11-27 + 10 working days = Friday 2026-12-11
@@ -79,7 +77,9 @@ class RulesTestCase(unittest.TestCase):
             dt.date(2026, 11, 30))
 
 
-class SocialAssistanceTestCase(ModuleTestCase):
+class SocialAssistanceTestCase(
+        PartyCompanyCheckEraseMixin, PartyCheckReplaceMixin, CompanyTestMixin,
+        ModuleTestCase):
     "Test Social Assistance module"
     module = 'social_assistance'
 
@@ -99,6 +99,77 @@ class SocialAssistanceTestCase(ModuleTestCase):
         with transaction.set_user(reader.id), \
                 transaction.set_context(_check_access=True):
             yield
+
+    @with_transaction()
+    def test_level(self):
+        "The self-care level from the number of indicators not met"
+        Assessment = Pool().get('social_assistance.assessment')
+        self.assertEqual([Assessment.level_of(n) for n in range(7)],
+            ['capable', 'partial', 'partial', 'partial', 'none', 'none',
+                'none'])
+
+    @with_transaction()
+    def test_derived_fields(self):
+        "Birth date, gender and town follow the number and the division"
+        pool = Pool()
+        Division = pool.get('social_assistance.division')
+        _, town, village = create_divisions()
+        other, = Division.create([{'name': 'Other', 'level': 'town',
+                    'parent': town.parent.id}])
+        person = self.make_person(village,
+            id_number=make_id_number(birth='19450304', sequence='102'))
+        self.assertEqual(
+            (person.birth_date, person.gender, person.town),
+            (dt.date(1945, 3, 4), 'female', town))
+        person.id_number = make_id_number(birth='19500607', sequence='113')
+        person.division = other
+        person.save()
+        self.assertEqual(
+            (person.birth_date, person.gender, person.town),
+            (dt.date(1950, 6, 7), 'male', other))
+
+    @with_transaction()
+    def test_party_replace(self):
+        "Replacing a person's party moves the person to the other party"
+        pool = Pool()
+        Party = pool.get('party.party')
+        Person = pool.get('social_assistance.person')
+        Replace = pool.get('party.replace', type='wizard')
+        _, _, village = create_divisions()
+        person = self.make_person(village)
+        other, = Party.create([{'name': person.party.name}])
+        session_id, _, _ = Replace.create()
+        Replace.execute(session_id, {'ask': {
+                    'source': person.party.id,
+                    'destination': other.id,
+                    }}, 'replace')
+        row, = Person.read([person.id], ['party'])
+        self.assertEqual(row['party'], other.id)
+
+    @with_transaction()
+    def test_party_erase(self):
+        "The party of a person not terminated cannot be erased"
+        pool = Pool()
+        Party = pool.get('party.party')
+        Person = pool.get('social_assistance.person')
+        Erase = pool.get('party.erase', type='wizard')
+        _, _, village = create_divisions()
+        person = self.make_person(village)
+        Party.write([person.party], {'active': False})
+
+        def erase():
+            session_id, _, _ = Erase.create()
+            Erase.execute(session_id, {'ask': {'party': person.party.id}},
+                'erase')
+        Person.start_suspension([person], dt.date(2021, 1, 1), 'reason')
+        with self.assertRaises(EraseError):
+            erase()
+        Person.end_eligibility([person], 'death', dt.date(2022, 1, 1))
+        erase()
+        # Read from the table: the wizard erases in SQL
+        (party,), (row,) = (Party.read([person.party.id], ['name']),
+            Person.read([person.id], ['name']))
+        self.assertEqual((party['name'], row['name']), (None, 'Person'))
 
     @with_transaction()
     def test_active_on_day(self):

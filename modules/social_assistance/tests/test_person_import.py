@@ -2,14 +2,12 @@
 # this repository contains the full copyright notices and license terms.
 "The persons roster import (FORMATS.md) row by row, inside one transaction"
 import datetime as dt
-import unittest
 
 from trytond.modules.social_assistance.person_import import roster_format
 from trytond.pool import Pool
-from trytond.tests.test_tryton import (
-    activate_module, drop_db, with_transaction)
+from trytond.tests.test_tryton import with_transaction
 
-from .tools import create_divisions, make_id_number
+from .tools import ModuleActivatedTestCase, create_divisions, make_id_number
 
 WORDS = {field: {v: k for k, v in reversed(values.items())}
     for field, values in roster_format()['values'].items()}
@@ -29,16 +27,8 @@ def row(**values):
     return {k: v for k, v in base.items() if v is not None}
 
 
-class PersonImportTestCase(unittest.TestCase):
+class PersonImportTestCase(ModuleActivatedTestCase):
     "Import persons rosters"
-
-    @classmethod
-    def setUpClass(cls):
-        activate_module('social_assistance')
-
-    @classmethod
-    def tearDownClass(cls):
-        drop_db()
 
     def run_import(self, rows, **kwargs):
         Roster = Pool().get('social_assistance.person.roster')

@@ -2,25 +2,16 @@
 # this repository contains the full copyright notices and license terms.
 """Users' secrets cannot be probed: Tryton searches relational paths
 (create_uid.password_hash) for anyone who may read the record."""
-import unittest
-
 from trytond.model.exceptions import AccessError
 from trytond.pool import Pool
-from trytond.tests.test_tryton import (
-    activate_module, drop_db, with_transaction)
+from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
 
+from .tools import ModuleActivatedTestCase
 
-class UserSecretsTestCase(unittest.TestCase):
+
+class UserSecretsTestCase(ModuleActivatedTestCase):
     "Users' secrets"
-
-    @classmethod
-    def setUpClass(cls):
-        activate_module('social_assistance')
-
-    @classmethod
-    def tearDownClass(cls):
-        drop_db()
 
     @with_transaction()
     def test_secrets_not_searchable(self):

@@ -1,11 +1,28 @@
 # This file is part of 莘情照护.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
 "Helpers for the tests of the modules built on the registry"
+import unittest
 from contextlib import contextmanager
 
 from trytond.modules.social_assistance import identity
 from trytond.pool import Pool
+from trytond.tests.test_tryton import activate_module, drop_db
 from trytond.transaction import Transaction
+
+
+class ModuleActivatedTestCase(unittest.TestCase):
+    "Tests run in a database where the module `module` is activated"
+    module = 'social_assistance'
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        activate_module(cls.module)
+
+    @classmethod
+    def tearDownClass(cls):
+        super().tearDownClass()
+        drop_db()
 
 
 @contextmanager

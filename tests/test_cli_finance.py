@@ -29,8 +29,8 @@ RECONCILIATION_HEADER = ['合同编号', '服务机构', '结算金额', '发票
     '已付金额', '差额', '合同余额', '状态']
 SETTLEMENT_HEADER = ['月份', '合同编号', '服务机构', '服务人数',
     '有效服务次数', '应付金额', '扣减金额', '结算金额', '状态']
-# The treasury's bank statement (care_cli/data/formats.json
-# "bank_statement") and the payment order `care pay` writes
+# The treasury's bank statement (care_settlement's
+# bank_statement_format.json) and the payment order `care pay` writes
 STATEMENT_HEADER = ['交易日期', '收款人', '金额', '附言']
 ORDER_COLUMNS = ['收款人', '金额', '附言']
 # FORMATS.md, rejected files
@@ -61,7 +61,8 @@ import json, sys
 from care_cli import database as db
 db.load_config(sys.argv[1])
 name, month = sys.argv[2], sys.argv[3]
-with db.session(name) as pool:
+
+def computed(pool):
     Settlement = pool.get('care.settlement')
     User = pool.get('res.user')
     logins = {u.care_contractor.id: u.login for u in User.search([
@@ -71,14 +72,21 @@ with db.session(name) as pool:
                 ('state', '=', 'computed')]):
         by_login.setdefault(logins[settlement.contractor.id], []).append(
             settlement.id)
-for login, ids in sorted(by_login.items()):
-    with db.session(name, login=login) as pool:
-        Settlement = pool.get('care.settlement')
-        Settlement.confirm(Settlement.browse(ids))
-with db.session(name) as pool:
+    return logins, by_login
+
+def confirm(pool, ids):
+    Settlement = pool.get('care.settlement')
+    Settlement.confirm(Settlement.browse(ids))
+
+def approve(pool):
     Settlement = pool.get('care.settlement')
     Settlement.approve(Settlement.search([('month', '=', month),
                 ('state', '=', 'confirmed')]))
+
+logins, by_login = db.run_in_session(name, computed)
+for login, ids in sorted(by_login.items()):
+    db.run_in_session(name, confirm, ids, login=login)
+db.run_in_session(name, approve)
 with db.session(name, readonly=True) as pool:
     Settlement = pool.get('care.settlement')
     result = {s.contract.number: {
@@ -477,16 +485,18 @@ class FinanceCliTestCase(unittest.TestCase):
 
     def test_0_pay_refused_to_others(self):
         """care pay --login runs as that user with Tryton's access checks: a
-        contractor whose settlement of the month is invoiced, or a
-        registry officer, is refused in Chinese (exit 1) and nothing is
-        paid; an unknown login is exit 2"""
+        contractor (contractor01, and one whose settlement of the month is
+        invoiced), or a registry officer, is refused in Chinese (exit 1)
+        and nothing is paid; an unknown login is exit 2"""
         logins = [v['contractor_login'] for v in self.approval.values()
             if v['state'] == 'invoiced' and v['contractor_login']]
         self.assertTrue(logins, self.approval)
         self.db.create_user('registry_clerk', 'Registry-password-1',
             ['social_assistance.group_registry'])
         before = self.finance()
-        for login in [logins[0], 'registry_clerk']:
+        # the issue's contractor01, and one whose settlement waits
+        for login in sorted({'contractor01', logins[0]}) + [
+                'registry_clerk']:
             with self.subTest(login=login):
                 process = self.care('pay', '--month', self.month,
                     '--login', login, returncode=1)
@@ -498,6 +508,9 @@ class FinanceCliTestCase(unittest.TestCase):
         self.assertIn('nobody-such', process.stderr)
         self.assertNotIn('Traceback', process.stderr)
         self.assertEqual(self.finance(), before)
+        # test_1 pays later: no payment of the month exists yet
+        self.assertEqual({n: v['payments'] for n, v in before.items()},
+            {n: [] for n in before})
 
     def test_unlock(self):
         """care unlock LOGIN clears the failed logins that make Tryton's
