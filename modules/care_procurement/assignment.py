@@ -17,9 +17,9 @@ from trytond.wizard import Button, StateTransition, StateView, Wizard
 # The support mode of the persons each kind of contract serves
 SUPPORT_MODE = {'home_care': 'scattered', 'placement': 'centralized'}
 FAR = dt.date(9999, 12, 31)
-# Records created by one call: browsing n new records costs n² in
-# ModelStorage's assertions, a chunk keeps a county's thousands linear
-CREATE_CHUNK = 200
+# Assignments created a call: browsing n records checks their id list n
+# times (Tryton's assertions), so a county's thousands go in chunks
+CREATE_CHUNK = 100
 
 
 class Assignment(ModelSQL, ModelView):

@@ -47,8 +47,7 @@ class Bid(ModelSQL, ModelView):
     price_weight = fields.Function(fields.Numeric("Price Weight"),
         'on_change_with_price_weight')
     total = Monetary("Total Price", currency='currency', digits='currency',
-        readonly=True,
-        help="The prices over the lot's estimated quantities.")
+        readonly=True, help="The prices over the lot's estimated quantities.")
     valid = fields.Boolean("Valid", readonly=True)
     invalid_reason = fields.Text("Invalid Reason", readonly=True,
         states={'invisible': Eval('valid', True)})

@@ -36,14 +36,17 @@ class Payment(metaclass=PoolMeta):
                 return settlements[0].id
 
     @classmethod
-    def validate(cls, payments):
-        super().validate(payments)
-        cls.check_settlement_net(payments)
+    def validate_fields(cls, payments, field_names):
+        super().validate_fields(payments, field_names)
+        cls.check_settlement_net(payments, field_names)
 
     @classmethod
-    def check_settlement_net(cls, payments):
+    def check_settlement_net(cls, payments, field_names=None):
         "Never more than a settlement's net, in all its payments together"
         Settlement = Pool().get('care.settlement')
+        if field_names and not (
+                field_names & {'care_settlement', 'amount', 'state'}):
+            return
         settlements = list({p.care_settlement for p in payments
                 if p.care_settlement})
         Settlement.serialize(settlements)

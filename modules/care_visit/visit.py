@@ -294,7 +294,10 @@ class Visit(
     @classmethod
     def on_modification(cls, mode, visits, field_names=None):
         super().on_modification(mode, visits, field_names=field_names)
-        if mode == 'create':
+        # Only party.replace writes the contractor alone: the caregivers of
+        # the merged contractors meet in the rules that read their visits
+        if mode == 'create' or (
+                mode == 'write' and field_names == {'contractor'}):
             cls.evaluate([v.id for v in visits])
 
     @classmethod

@@ -363,23 +363,25 @@ class Person(
 
     def compute_fields(self, field_names=None):
         values = super().compute_fields(field_names=field_names)
-        # getattr with a default: the persons import computes the values of
-        # persons it stores in SQL from unsaved instances
         if field_names is None or 'id_number' in field_names:
-            number = getattr(self, 'id_number', None)
-            if number and not identity.identity_error(number):
-                for name, value in [
-                        ('birth_date', identity.birth_date(number)),
-                        ('gender', identity.gender(number)),
-                        ]:
-                    if getattr(self, name, None) != value:
+            if self.id_number and not identity.identity_error(self.id_number):
+                for name, value in self.id_number_values(
+                        self.id_number).items():
+                    if getattr(self, name) != value:
                         values[name] = value
         if field_names is None or 'division' in field_names:
-            division = getattr(self, 'division', None)
-            town = division.town() if division else None
-            if getattr(self, 'town', None) != town:
+            town = self.division.town() if self.division else None
+            if self.town != town:
                 values['town'] = town.id if town else None
         return values
+
+    @classmethod
+    def id_number_values(cls, number):
+        "The values of the fields a valid identity number gives"
+        return {
+            'birth_date': identity.birth_date(number),
+            'gender': identity.gender(number),
+            }
 
     @classmethod
     def on_modification(cls, mode, persons, field_names=None):

@@ -3,20 +3,20 @@ chart (DESIGN.md "Command line"): settlements against the contract amounts,
 visits per town, visit reasons per contractor, spot-check failures and the
 persons served less than their care plan says.
 
-Each chart function reads its data set-wise with SQL, draws it and returns
-what it drew, so that a test can compare it with the database."""
+Each chart function reads the figures of the month from the modules'
+reporting models (the client's graphs), draws them and returns what it
+drew, so that a test can compare it with the database."""
 import os
 import re
 import sys
-from collections import defaultdict, namedtuple
+from collections import defaultdict
+from contextlib import contextmanager
 from decimal import Decimal
 
 from . import database as db
 from .i18n import _
 from .tabular import UnusableInput
 
-# The net of these settlements counts as settled: the bureau approved them
-SETTLED_STATES = {'approved', 'invoiced', 'paid'}
 # Fonts with Chinese characters, the one scripts/install-fonts installs first
 CJK_FAMILIES = ['Noto Sans CJK SC', 'Source Han Sans SC', 'Noto Sans SC',
     'WenQuanYi Zen Hei', 'WenQuanYi Micro Hei']
@@ -25,9 +25,6 @@ ACCEPTED, REJECTED, LIGHT = '#4c9a5b', '#c44e52', '#d9d9d9'
 # One colour a rejection reason, none of them the green of accepted visits
 REASON_COLORS = ['#8c564b', '#ff7f0e', '#9467bd', '#e377c2', '#bcbd22',
     '#17becf', '#d62728', '#7f7f7f']
-
-Contract = namedtuple('Contract', ['id', 'number', 'contractor', 'amount'])
-
 
 def add_parser(subparsers):
     parser = subparsers.add_parser('charts',
@@ -105,32 +102,29 @@ def settled_vs_budget(month, path):
     yet approved, against the contract amount.  Return {contract number:
     {'contractor', 'amount', 'settled': {month: cumulative net}, 'pending'}}"""
     from trytond.pool import Pool
-    Settlement = Pool().get('care.settlement')
-    settlement = Settlement.__table__()
-    cursor = _cursor()
-    contracts = _contracts(month)
-    nets, pending = defaultdict(Decimal), defaultdict(Decimal)
-    if contracts:
-        cursor.execute(*settlement.select(settlement.contract,
-                settlement.month, settlement.state, settlement.net,
-                where=settlement.contract.in_([c.id for c in contracts])
-                & (settlement.month <= month)
-                & (settlement.state != 'cancelled')))
-        for contract, settled_month, state, net in cursor:
-            if state in SETTLED_STATES:
-                nets[contract, settled_month] += _decimal(net)
-            else:
-                pending[contract] += _decimal(net)
+    pool = Pool()
+    Statistics = pool.get('care.settlement.statistics')
+    MonthStatistics = pool.get('care.settlement.statistics.month')
+    with _month(month):
+        contracts = Statistics.search_read([],
+            order=[('contract.number', 'ASC')], fields_names=[
+                'contract', 'contract.number', 'contractor.name', 'amount',
+                'pending'])
+        nets = {(r['contract'], r['month']): r['settled']
+            for r in MonthStatistics.search_read([], fields_names=[
+                    'contract', 'month', 'settled'])}
     months = sorted({m for _, m in nets})
     data = {}
     for contract in contracts:
         total, settled = Decimal(0), {}
         for settled_month in months:
-            total += nets.get((contract.id, settled_month), Decimal(0))
+            total += nets.get((contract['contract'], settled_month),
+                Decimal(0))
             settled[settled_month] = total
-        data[contract.number] = {'contractor': contract.contractor,
-            'amount': contract.amount, 'settled': settled,
-            'pending': pending[contract.id]}
+        data[contract['contract.']['number']] = {
+            'contractor': contract['contractor.']['name'],
+            'amount': contract['amount'], 'settled': settled,
+            'pending': contract['pending']}
 
     figure, (axes,) = _figure(len(data),
         _('Net settled per contract against the contract amount, up to %s')
@@ -173,24 +167,21 @@ def settled_vs_budget(month, path):
 def visits_per_town(month, path):
     """Accepted and rejected visits of the month per town (街道/镇) of the
     person, most visits first.  Return [(town, accepted, rejected)]"""
-    from sql.aggregate import Sum
-    from sql.conditionals import Case
     from trytond.pool import Pool
     pool = Pool()
     Visit = pool.get('care.visit')
-    visit = Visit.__table__()
-    person = pool.get('social_assistance.person').__table__()
-    division = pool.get('social_assistance.division').__table__()
-    cursor = _cursor()
-    cursor.execute(*visit.join(person, condition=person.id == visit.person)
-        .join(division, 'LEFT', condition=division.id == person.town)
-        .select(division.code, division.name,
-            Sum(Case((visit.state == 'accepted', 1), else_=0)),
-            Sum(Case((visit.state == 'rejected', 1), else_=0)),
-            where=visit.month == month,
-            group_by=[division.code, division.name]))
-    rows = sorted(((-(int(a) + int(r)), code or '', name or _('(no town)'),
-                int(a), int(r)) for code, name, a, r in cursor))
+    Statistics = pool.get('care.visit.statistics')
+    towns = defaultdict(lambda: [0, 0])
+    with _month(month):
+        for row in Statistics.search_read([('month', '=', month)],
+                fields_names=['town.code', 'town.name', 'accepted',
+                    'rejected']):
+            town = row['town.'] or {}
+            counts = towns[town.get('code'), town.get('name')]
+            counts[0] += row['accepted']
+            counts[1] += row['rejected']
+    rows = sorted((-(a + r), code or '', name or _('(no town)'), a, r)
+        for (code, name), (a, r) in towns.items())
     data = [(name, accepted, rejected)
         for _total, _code, name, accepted, rejected in rows]
 
@@ -226,21 +217,18 @@ def visit_reasons(month, path):
     """The month's visits per contractor: accepted and each rejection
     reason, most rejections first.  Return {contractor: {'accepted' or
     reason code: visits}}"""
-    from sql.aggregate import Count
     from trytond.pool import Pool
     pool = Pool()
     Visit = pool.get('care.visit')
-    visit = Visit.__table__()
-    party = pool.get('party.party').__table__()
-    cursor = _cursor()
-    cursor.execute(*visit.join(party, condition=party.id == visit.contractor)
-        .select(party.name, visit.state, visit.reason, Count(visit.id),
-            where=visit.month == month,
-            group_by=[party.name, visit.state, visit.reason]))
+    Statistics = pool.get('care.visit.statistics')
     data = defaultdict(dict)
-    for contractor, state, reason, count in cursor:
-        key = 'accepted' if state == 'accepted' else reason
-        data[contractor][key] = data[contractor].get(key, 0) + count
+    with _month(month):
+        rows = Statistics.search_read([('month', '=', month)],
+            fields_names=['contractor.name', 'state', 'reason', 'visits'])
+    for row in rows:
+        contractor = row['contractor.']['name']
+        key = 'accepted' if row['state'] == 'accepted' else row['reason']
+        data[contractor][key] = data[contractor].get(key, 0) + row['visits']
     data = dict(sorted(data.items(),
             key=lambda i: (-_rejected(i[1]), i[0])))
 
@@ -287,23 +275,19 @@ def check_failures(month, path):
     """The failure rate of the month's inspections with a result per
     contractor, highest first.  Return {contractor: {'fail', 'pass',
     'pending': inspections}}"""
-    from sql.aggregate import Count
     from trytond.pool import Pool
     pool = Pool()
     Check = pool.get('care.check')
-    check = Check.__table__()
-    contract = pool.get('care.contract').__table__()
-    party = pool.get('party.party').__table__()
-    cursor = _cursor()
-    cursor.execute(*check
-        .join(contract, condition=contract.id == check.contract)
-        .join(party, condition=party.id == contract.contractor)
-        .select(party.name, check.result, Count(check.id),
-            where=check.month == month,
-            group_by=[party.name, check.result]))
+    Statistics = pool.get('care.check.statistics')
     data = defaultdict(lambda: {'fail': 0, 'pass': 0, 'pending': 0})
-    for contractor, result, count in cursor:
-        data[contractor][result] += count
+    with _month(month):
+        rows = Statistics.search_read([('month', '=', month)],
+            fields_names=['contractor.name', 'failed', 'passed', 'pending'])
+    for row in rows:
+        counts = data[row['contractor.']['name']]
+        counts['fail'] += row['failed']
+        counts['pass'] += row['passed']
+        counts['pending'] += row['pending']
     data = dict(sorted(data.items(), key=lambda i: (-_rate(i[1]), i[0])))
 
     results = _labels(Check, 'result')
@@ -342,15 +326,12 @@ def under_served(month, path):
     report's rule), largest share first.  Return {contractor: {'planned',
     'under_served': persons}}"""
     from trytond.pool import Pool
-    Settlement = Pool().get('care.settlement')
-    line = Pool().get('care.contract.line').__table__()
-    cursor = _cursor()
-    contracts = {c.id: c for c in _contracts(month)}
-    services = {}
-    if contracts:
-        cursor.execute(*line.select(line.id, line.service,
-                where=line.contract.in_(list(contracts))))
-        services = dict(cursor)
+    pool = Pool()
+    Settlement = pool.get('care.settlement')
+    Line = pool.get('care.contract.line')
+    contracts = _contractors(month)
+    services = {line['id']: line['service'] for line in Line.search_read(
+            [('contract', 'in', list(contracts))], fields_names=['service'])}
     # The quantities the settlement rules count, one query for all
     delivered = defaultdict(Decimal)
     for contract, quantities in Settlement.visit_quantities(
@@ -361,10 +342,10 @@ def under_served(month, path):
     # With nothing delivered every plan falls short: the persons planned
     for contract, person, *_rest in Settlement.shortfalls(
             contracts, month, {}):
-        planned[contracts[contract].contractor].add(person)
+        planned[contracts[contract]].add(person)
     for contract, person, *_rest in Settlement.shortfalls(
             contracts, month, delivered):
-        short[contracts[contract].contractor].add(person)
+        short[contracts[contract]].add(person)
     data = {c: {'planned': len(p), 'under_served': len(short[c])}
         for c, p in planned.items()}
     data = dict(sorted(data.items(), key=lambda i: (
@@ -403,38 +384,23 @@ CHARTS = [
     ]
 
 
-def _contracts(month):
-    """The contracts (not draft) whose period meets the month, as `care
-    settle` settles them, by number"""
-    from trytond.modules.care_procurement.tools import month_bounds
+def _contractors(month):
+    """{contract: contractor's name} of the contracts (not draft) whose
+    period meets the month, as `care settle` settles them"""
     from trytond.pool import Pool
-    pool = Pool()
-    contract = pool.get('care.contract').__table__()
-    party = pool.get('party.party').__table__()
-    first, last = month_bounds(month)
-    cursor = _cursor()
-    cursor.execute(*contract
-        .join(party, condition=party.id == contract.contractor)
-        .select(contract.id, contract.number, party.name, contract.amount,
-            where=(contract.state != 'draft')
-            & (contract.start_date <= last) & (contract.end_date >= first),
-            order_by=[contract.number]))
-    return [Contract(i, number, name, _decimal(amount))
-        for i, number, name, amount in cursor]
+    Statistics = Pool().get('care.settlement.statistics')
+    with _month(month):
+        return {c['contract']: c['contractor.']['name']
+            for c in Statistics.search_read([],
+                fields_names=['contract', 'contractor.name'])}
 
 
-def _cursor():
+@contextmanager
+def _month(month):
+    "The month of the reporting models, set in the context as the client does"
     from trytond.transaction import Transaction
-    return Transaction().connection.cursor()
-
-
-def _decimal(value):
-    "A numeric read with SQL: SQLite may give bytes, text or a float"
-    if value is None:
-        return Decimal(0)
-    if isinstance(value, bytes):
-        value = value.decode()
-    return Decimal(str(value))
+    with Transaction().set_context(month=month):
+        yield
 
 
 def _wan(amount):

@@ -5,6 +5,7 @@ function of the set of visits, and re-evaluation when the facts change."""
 import datetime as dt
 import itertools
 import random
+from unittest.mock import patch
 
 from trytond.exceptions import UserError
 from trytond.modules.care_visit import local_time
@@ -67,6 +68,36 @@ class VisitRulesTestCase(ActivatedTestCase):
                 'short': 'too_short',
                 'cleaning': 'too_short',
                 })
+
+    @with_transaction()
+    def test_replace_contractor(self):
+        """Merging a contractor party into another moves its contracts and
+        visits: its caregivers are then the other's, and overlap"""
+        pool = Pool()
+        Visit = pool.get(VISIT)
+        Replace = pool.get('party.replace', type='wizard')
+        Warning = pool.get('res.user.warning')
+        world = create_world()
+        source, destination = world.contractors
+        early, late = create_visits(world,
+            ('A-1', '2025-03-03 09:00', '2025-03-03 09:40', {}),
+            ('B-1', '2025-03-03 09:20', '2025-03-03 09:50',
+                {'contract': 1, 'person': 3}))
+        self.assertEqual(outcomes([early, late]),
+            {'A-1': 'accepted', 'B-1': 'accepted'})
+
+        session_id, _, _ = Replace.create()
+        replace = Replace(session_id)
+        replace.ask.source = source
+        replace.ask.destination = destination
+        with patch.object(Warning, 'check', return_value=False):
+            replace.transition_replace()
+
+        self.assertEqual(
+            {v.contractor for v in Visit.browse([early.id, late.id])},
+            {destination})
+        self.assertEqual(outcomes(Visit.browse([early.id, late.id])),
+            {'A-1': 'accepted', 'B-1': 'overlap'})
 
     @with_transaction()
     def test_overlap_earlier_visit_wins(self):
