@@ -6,6 +6,8 @@ Rows arrive as dictionaries of raw text keyed by field name (the command line
 maps the Chinese column names with `PersonRoster.columns()`).  Each chunk of
 rows is parsed in Python, then looked up and stored with a few SQL statements,
 all inside the caller's transaction: a file is stored whole or not at all.
+The persons' ORM hooks (on_write, on_modification) are called as
+Person.create and Person.write would call them.
 """
 import datetime as dt
 import json
