@@ -22,6 +22,8 @@ from trytond.modules.care_procurement.assignment import FAR
 from trytond.modules.care_procurement.tools import (
     check_month, month_bounds, previous_month)
 from trytond.modules.care_visit.local_time import month_ended
+from trytond.modules.company.model import (
+    employee_field, reset_employee, set_employee)
 from trytond.modules.currency.fields import Monetary
 from trytond.modules.social_assistance.sql_tools import insert_many
 from trytond.modules.social_assistance.tools import sql_date, sql_decimal
@@ -99,13 +101,15 @@ class Settlement(Workflow, ModelSQL, ModelView):
         "part counts once.")
     lines = fields.One2Many('care.settlement.line', 'settlement', "Lines",
         readonly=True)
+    # The contractor's user: the contractor has no employees in the bureau
     confirmed_by = fields.Many2One('res.user', "Confirmed by",
         readonly=True)
-    approved_by = fields.Many2One('res.user', "Approved by", readonly=True)
-    second_approved_by = fields.Many2One('res.user', "Second Approval by",
-        readonly=True, states={
-            'invisible': ~Eval('second_approved_by'),
-            })
+    # Employees of the bureau, written by the approval only: read-only in
+    # every state
+    approved_by = employee_field("Approved by",
+        states=[state for state, _ in STATES])
+    second_approved_by = employee_field("Second Approval by",
+        states=[state for state, _ in STATES])
     invoice = fields.Many2One('account.invoice', "Invoice", readonly=True,
         domain=[('type', '=', 'in')],
         help="The supplier invoice posted on approval.")
@@ -125,6 +129,9 @@ class Settlement(Workflow, ModelSQL, ModelView):
         cls._sql_indexes.add(Index(t, (t.month, Index.Equality()),
                 (t.state, Index.Equality(cardinality='low'))))
         cls._order = [('month', 'DESC'), ('contract', 'ASC'), ('id', 'ASC')]
+        # Only a settlement above the threshold has a second approver
+        cls.second_approved_by.states['invisible'] = ~Eval(
+            'second_approved_by')
         cls._transitions |= {
             ('draft', 'computed'),
             ('computed', 'computed'),
@@ -732,14 +739,15 @@ class Settlement(Workflow, ModelSQL, ModelView):
     @classmethod
     @ModelView.button
     def approve(cls, settlements):
-        """The bureau approves; above the configured amount a second,
-        different approver is needed"""
+        """The bureau approves in the name of an employee of the
+        settlement's company; above the configured amount a second, different
+        employee is needed"""
         pool = Pool()
         Configuration = pool.get('care.configuration')
-        user = Transaction().user
         threshold = Configuration(1).second_approval_amount
         confirmed = [s for s in settlements if s.state == 'confirmed']
         cls.check_months_ended([s.month for s in confirmed])
+        employee = cls.check_approver(confirmed)
         # Recomputed in this transaction: nothing is approved on figures the
         # facts no longer give
         cls.check_current(confirmed)
@@ -750,7 +758,7 @@ class Settlement(Workflow, ModelSQL, ModelView):
                     first.append(settlement)
                 else:
                     final.append(settlement)
-            elif settlement.approved_by.id == user:
+            elif settlement.approved_by == employee:
                 raise ValidationError(gettext(
                         'care_settlement.msg_settlement_second_approver',
                         settlement=settlement.rec_name))
@@ -758,29 +766,47 @@ class Settlement(Workflow, ModelSQL, ModelView):
                 final.append(settlement)
         # the first of two approvals is refused as well as the last
         cls.check_budgets(first + final)
-        if first:
-            cls.write(first, {'approved_by': user})
+        cls.approve_first(first)
+        cls.approve_second([s for s in final if s.approved_by])
         cls.do_approve(final)
         nothing_to_pay = cls.create_invoices(final)
         cls.invoiced([s for s in final if s not in nothing_to_pay])
         cls.paid(nothing_to_pay)
 
     @classmethod
-    @Workflow.transition('approved')
-    def do_approve(cls, settlements):
-        "Approved: the settled visits are frozen for the rules"
-        pool = Pool()
-        Visit = pool.get('care.visit')
-        user = Transaction().user
-        to_write = []
+    def check_approver(cls, settlements):
+        """Return the employee the user acts as; refuse the approval unless
+        it is an employee of each settlement's company: an approval names a
+        person of the bureau"""
+        User = Pool().get('res.user')
+        user = User(Transaction().user)
+        employee = user.employee
         for settlement in settlements:
-            if settlement.approved_by:
-                to_write.extend([[settlement],
-                        {'second_approved_by': user}])
-            else:
-                to_write.extend([[settlement], {'approved_by': user}])
-        if to_write:
-            cls.write(*to_write)
+            if not employee or employee.company != settlement.company:
+                raise AccessError(gettext(
+                        'care_settlement.msg_settlement_approver_employee',
+                        settlement=settlement.rec_name,
+                        user=user.rec_name,
+                        company=settlement.company.rec_name))
+        return employee
+
+    @classmethod
+    @set_employee('approved_by')
+    def approve_first(cls, settlements):
+        "The first of two approvals: the settlement stays confirmed"
+
+    @classmethod
+    @set_employee('second_approved_by')
+    def approve_second(cls, settlements):
+        "The second approval of the settlements approved once"
+
+    @classmethod
+    @Workflow.transition('approved')
+    @set_employee('approved_by')
+    def do_approve(cls, settlements):
+        """Approved (by the user's employee unless approved once already):
+        the settled visits are frozen for the rules"""
+        Visit = Pool().get('care.visit')
         Visit.freeze([(s.contract.id, s.month) for s in settlements])
 
     @classmethod
@@ -983,6 +1009,7 @@ class Settlement(Workflow, ModelSQL, ModelView):
 
     @classmethod
     @Workflow.transition('cancelled')
+    @reset_employee('approved_by', 'second_approved_by')
     def do_cancel(cls, settlements, reason):
         """Cancel with a reason before any payment: the invoice is
         cancelled and the visits open to the rules again"""
@@ -998,7 +1025,6 @@ class Settlement(Workflow, ModelSQL, ModelView):
                         amount=committed[settlement.id]))
         Invoice.cancel([s.invoice for s in settlements if s.invoice])
         cls.write(settlements, {'cancel_reason': reason,
-                'approved_by': None, 'second_approved_by': None,
                 'confirmed_by': None})
         Visit.freeze([(s.contract.id, s.month) for s in settlements],
             frozen=False)

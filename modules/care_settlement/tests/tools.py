@@ -6,6 +6,7 @@ from trytond.modules.care_visit.tests.tools import (
 from trytond.modules.care_visit.tests.tools import (
     create_visits, create_world)
 from trytond.pool import Pool
+from trytond.transaction import Transaction
 
 
 class ActivatedTestCase(_ActivatedTestCase):
@@ -13,14 +14,35 @@ class ActivatedTestCase(_ActivatedTestCase):
     module = 'care_settlement'
 
 
+def create_employee(company, name, *users):
+    """An employee of the company, a party of the name, that the users act
+    as (an approval names an employee of the bureau)"""
+    pool = Pool()
+    Party = pool.get('party.party')
+    Employee = pool.get('company.employee')
+    User = pool.get('res.user')
+    party, = Party.create([{'name': name}])
+    employee, = Employee.create([{'party': party.id, 'company': company.id}])
+    if users:
+        User.write(list(users), {
+                'employees': [('add', [employee.id])],
+                'employee': employee.id,
+                })
+    return employee
+
+
 def create_world_with_books(**options):
     """care_visit's small county whose bureau keeps accounts (this year and
-    the world's) and whose contractors have an address to invoice"""
+    the world's) and whose contractors have an address to invoice; the
+    user approves as an employee of the bureau (world.approver)"""
     pool = Pool()
     Address = pool.get('party.address')
     Configuration = pool.get('care.configuration')
     Date = pool.get('ir.date')
+    User = pool.get('res.user')
     world = create_world(**options)
+    user = User(Transaction().user)
+    world.approver = create_employee(world.company, user.name, user)
     year = world.contracts[0].start_date.year
     Configuration.setup_company_accounting(
         world.company, sorted({year, Date.today().year}))
