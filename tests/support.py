@@ -197,7 +197,21 @@ if users:
     User.write(users, values)
 else:
     users = User.create([{'login': params['login'], **values}])
+if params['employee'] and admin.company and not users[0].employee:
+    Party = pool.get('party.party')
+    Employee = pool.get('company.employee')
+    party, = Party.create([{'name': params['name']}])
+    employee, = Employee.create([{'party': party.id,
+                'company': admin.company.id}])
+    User.write(users, {'employees': [('add', [employee.id])],
+            'employee': employee.id})
 result = users[0].id
+'''
+
+_EMPLOYEE = '''
+User = pool.get('res.user')
+user, = User.search([('login', '=', params['login'])])
+result = user.employee.id if user.employee else None
 '''
 
 _LINK_CONTRACTOR = '''
@@ -460,12 +474,20 @@ class CareDatabase:
             raise CareError('snippet failed: ' + describe(process))
         return json.loads(process.stdout.rsplit('@@RESULT@@', 1)[1])
 
-    def create_user(self, login, password, group_xml_ids, name=None):
+    def create_user(self, login, password, group_xml_ids, name=None,
+            employee=False):
         """Create (or update) a user with the password, in the groups given
-        as 'module.xml_id', with the admin's language and companies; return
-        the user's id."""
+        as 'module.xml_id', with the admin's language and companies; with
+        employee, the user acts as an employee of the admin's company (a
+        party of the user's name), as approvers must.  Return the user's
+        id."""
         return self.python(_CREATE_USER, login=login, password=password,
-            groups=list(group_xml_ids), name=name or login)
+            groups=list(group_xml_ids), name=name or login,
+            employee=employee)
+
+    def employee(self, login='admin'):
+        "The id of the employee the user LOGIN acts as, or None"
+        return self.python(_EMPLOYEE, login=login)
 
     def link_contractor(self, login, contractor):
         """Link the user LOGIN to the contractor (a party's id); fail unless

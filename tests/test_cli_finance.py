@@ -89,11 +89,17 @@ for login, ids in sorted(by_login.items()):
 db.run_in_session(name, approve)
 with db.session(name, readonly=True) as pool:
     Settlement = pool.get('care.settlement')
+    User = pool.get('res.user')
+    admin, = User.search([('login', '=', 'admin')])
     result = {s.contract.number: {
             'state': s.state,
             'contractor_login': logins.get(s.contractor.id),
             'confirmed_by': s.confirmed_by.login if s.confirmed_by else None,
-            'approved_by': s.approved_by.login if s.approved_by else None,
+            'approved_by': s.approved_by.id if s.approved_by else None,
+            'approved_by_name': (s.approved_by.party.name
+                if s.approved_by else None),
+            'admin_employee': admin.employee.id if admin.employee else None,
+            'admin_name': admin.name,
             } for s in Settlement.search([('month', '=', month)])}
 print('\\n@@RESULT@@' + json.dumps(result))
 '''
@@ -292,14 +298,19 @@ class FinanceCliTestCase(unittest.TestCase):
         "One payment per settlement with a net, for the net; never twice"
         self.assertEqual(self.settlement_header, SETTLEMENT_HEADER)
         # Approved: invoiced with a net to pay, paid without one; confirmed
-        # by the contractor's own user, approved by the bureau
+        # by the contractor's own user, approved by the bureau's employee
+        # that admin acts as (a party of admin's name)
         for number, values in self.approval.items():
             with self.subTest(contract=number):
                 self.assertEqual(values['state'], 'invoiced'
                     if self.settled[number][1] > 0 else 'paid')
                 self.assertEqual(values['confirmed_by'],
                     values['contractor_login'])
-                self.assertEqual(values['approved_by'], 'admin')
+                self.assertIsNotNone(values['admin_employee'])
+                self.assertEqual(values['approved_by'],
+                    values['admin_employee'])
+                self.assertEqual(values['approved_by_name'],
+                    values['admin_name'])
         paying = self.paying()
         # enough for a statement with two bad rows and good ones
         self.assertGreaterEqual(len(paying), 3, self.settled)

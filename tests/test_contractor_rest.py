@@ -342,12 +342,15 @@ class ContractorRESTTestCase(support.CareServerMixin, unittest.TestCase):
                 side: self.ids[side]['contract'] for side in 'ab'})
         own = settled['a']
         before = self.database.python(SETTLEMENT, id=own)
+        # the bureau's employee (admin's) as the approver
+        approver = self.database.employee('admin')
+        self.assertTrue(approver)
         answer = self.request('GET', f'care.settlement/{own}')
         self.assertEqual(answer.status, 200, msg=repr(answer))
         for values in [
                 {'net': {'__class__': 'Decimal', 'decimal': '222164.15'}},
                 {'state': 'approved'}, {'month': '2026-12'},
-                {'approved_by': 1}]:
+                {'approved_by': approver}]:
             with self.subTest(values=values):
                 self.assertRefused(self.request('PUT',
                         f'care.settlement/{own}', values), 400, 403)
@@ -482,10 +485,12 @@ class MoneyOverRESTTestCase(support.CareServerMixin, unittest.TestCase):
         cls.outcome_code = race.OUTCOME
         cls.password = 'Officer-' + secrets.token_hex(8)
         cls.keys = {}
-        for login, group in [
-                ('officer', 'care_procurement.group_procurement'),
-                ('clerk', 'care_settlement.group_finance')]:
-            cls.database.create_user(login, cls.password, [group])
+        # the officer approves: an employee of the bureau
+        for login, group, employee in [
+                ('officer', 'care_procurement.group_procurement', True),
+                ('clerk', 'care_settlement.group_finance', False)]:
+            cls.database.create_user(login, cls.password, [group],
+                employee=employee)
             cls.keys[login] = cls.database.python(APPLICATION, login=login)
         cls.start_server()
         cls.rest = f'{cls.server.url}{cls.database.name}/rest/model/'

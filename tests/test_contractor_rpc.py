@@ -320,9 +320,12 @@ class ContractorRPCTestCase(support.CareServerMixin, unittest.TestCase):
         own = settled['a']
         before = self.database.python(SETTLEMENT, id=own)
         self.assertEqual(before['state'], 'computed')
+        # the bureau's employee (admin's) as the approver
+        approver = self.database.employee('admin')
+        self.assertTrue(approver)
         for values in [{'net': decimal('222164.15')},
-                {'state': 'approved', 'month': '2026-12', 'approved_by': 1,
-                    'net': decimal('9999999.00')},
+                {'state': 'approved', 'month': '2026-12',
+                    'approved_by': approver, 'net': decimal('9999999.00')},
                 {'state': 'invoiced'}, {'gross': decimal(1)},
                 {'confirmed_by': self.user_id}]:
             with self.subTest(values=values):

@@ -206,11 +206,11 @@ class PersonRoster(metaclass=PoolMeta):
     __name__ = 'social_assistance.person.roster'
 
     @classmethod
-    def _persons_changed(cls, ids):
-        # The roster import writes the persons in SQL
+    def _store(cls, rows):
+        # The persons' hooks mark their settlements one person at a time:
+        # one recompute a chunk of the roster
         with recomputing():
-            super()._persons_changed(ids)
-            mark(contracts=_contracts_of_persons(ids))
+            return super()._store(rows)
 
 
 class Contract(SettlementFactsMixin, metaclass=PoolMeta):

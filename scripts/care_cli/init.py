@@ -106,3 +106,22 @@ def _set_up(pool):
             'companies': [('add', [c.id for c in companies])],
             'company': companies[0].id,
             })
+    _make_employee(pool, admin, companies[0])
+
+
+def _make_employee(pool, user, company):
+    """The user acts as an employee of the company, a party of the user's
+    name, unless it is one already: an approval names a person of the
+    bureau"""
+    Party = pool.get('party.party')
+    Employee = pool.get('company.employee')
+    User = pool.get('res.user')
+    employees = [e for e in user.employees if e.company == company]
+    if not employees:
+        party, = Party.create([{'name': user.name}])
+        employees = Employee.create([{'party': party.id,
+                    'company': company.id}])
+    User.write([user], {
+            'employees': [('add', [e.id for e in employees])],
+            'employee': employees[0].id,
+            })

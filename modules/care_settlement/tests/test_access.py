@@ -15,17 +15,19 @@ from trytond.pool import Pool
 from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
 
-from .tools import ActivatedTestCase, create_world_with_books, meals
+from .tools import (
+    ActivatedTestCase, create_employee, create_world_with_books, meals)
 
 MONTH = '2025-03'
 FINANCE_GROUPS = [('care_settlement', 'group_finance'),
     ('account', 'group_account'), ('account_payment', 'group_payment'),
     ('account_payment', 'group_payment_approval'),
     ('account_statement', 'group_statement')]
-# What a contractor wrote on its settlements over JSON-RPC (issue 10)
+# What a contractor wrote on its settlements over JSON-RPC (issue 10); the
+# approver is another employee of the bureau (set by the test)
 FORGED_SETTLEMENT = {'net': Decimal('222164.15'), 'gross': Decimal(9999999),
     'deductions': Decimal(0), 'failed_checks': 0, 'month': '2026-12',
-    'approved_by': 1, 'confirmed_by': None, 'invoice': None}
+    'approved_by': None, 'confirmed_by': None, 'invoice': None}
 # The models whose records decide what a contractor is paid: a contractor
 # has no access to write, create or delete any (it confirms with a button;
 # the parties on its invoices it may not change either, by their rules)
@@ -55,7 +57,8 @@ class SettlementAccessTestCase(ActivatedTestCase):
     "Procurement, finance and contractors' access to settlements and money"
 
     def users(self, world):
-        "officer, finance clerk, contractor A's and B's users"
+        """officer (an employee of the bureau), finance clerk, contractor
+        A's and B's users"""
         pool = Pool()
         User = pool.get('res.user')
         ModelData = pool.get('ir.model.data')
@@ -64,7 +67,7 @@ class SettlementAccessTestCase(ActivatedTestCase):
             return [('add', [ModelData.get_id(*x) for x in xml_ids])]
         company = world.company.id
         contractor = ('care_procurement', 'group_contractor')
-        return User.create([{
+        users = User.create([{
                     'login': login, 'name': login, 'groups': group_ids,
                     'companies': [('add', [company])], 'company': company,
                     'care_contractor': party,
@@ -78,6 +81,8 @@ class SettlementAccessTestCase(ActivatedTestCase):
                     ('contractor_b', groups(contractor),
                         world.contractors[1].id),
                     ]])
+        create_employee(world.company, 'officer', users[0])
+        return users
 
     def as_user(self, user):
         return acting_as(user)
@@ -210,6 +215,8 @@ class SettlementAccessTestCase(ActivatedTestCase):
         before = Settlement.read([a.id], list(FORGED_SETTLEMENT) + ['state'])
         _officer, _clerk, contractor_a, _b = self.users(world)
         attempts = self.money_records(world, a)
+        forged = dict(FORGED_SETTLEMENT,
+            approved_by=self.employee(world, '冒名').id)
 
         with self.as_user(contractor_a):
             access = ModelAccess.get_access(MONEY_MODELS)
@@ -220,7 +227,7 @@ class SettlementAccessTestCase(ActivatedTestCase):
                         msg=access[model])
             own = Settlement(a.id)
             # the figures, the state and who approved: as over JSON-RPC
-            for name, value in FORGED_SETTLEMENT.items():
+            for name, value in forged.items():
                 with self.subTest(field=name), \
                         self.assertRaises(AccessError):
                     Settlement.write([own], {name: value})
@@ -307,15 +314,9 @@ class SettlementAccessTestCase(ActivatedTestCase):
                 {'code': '91371522MA3C00000X'}),
             ]
 
-    def employee(self, world):
-        "An inspector of the bureau"
-        pool = Pool()
-        Party = pool.get('party.party')
-        Employee = pool.get('company.employee')
-        party, = Party.create([{'name': '周建华'}])
-        employee, = Employee.create([{'party': party.id,
-                    'company': world.company.id}])
-        return employee
+    def employee(self, world, name='周建华'):
+        "An employee of the bureau, an inspector unless named"
+        return create_employee(world.company, name)
 
     @with_transaction()
     def test_contractor_confirms_without_write_access(self):

@@ -18,7 +18,8 @@ from trytond.pool import Pool
 from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
 
-from .tools import ActivatedTestCase, create_world_with_books as create_world
+from .tools import (
+    ActivatedTestCase, create_employee, create_world_with_books as create_world)
 
 MONTH = '2025-03'
 REPORT = 'care.settlement'
@@ -47,13 +48,11 @@ class SettlementReportTestCase(ReportTestMixin, ActivatedTestCase):
         hour): 张桂兰 served as planned, 李长海 short of meals, 王秀英 planned
         but not visited; one failed inspection; 赵德明 planned on HT-B without
         visits and 孙福来 assigned to HT-A from April.  Settled, confirmed and
-        approved by two approvers.  Return a namespace of the records."""
+        approved by two employees.  Return a namespace of the records."""
         pool = Pool()
         Plan = pool.get('care.contract.assignment.plan')
         Assignment = pool.get('care.contract.assignment')
         Person = pool.get('social_assistance.person')
-        Party = pool.get('party.party')
-        Employee = pool.get('company.employee')
         Check = pool.get('care.check')
         Settlement = pool.get('care.settlement')
         Configuration = pool.get('care.configuration')
@@ -107,9 +106,7 @@ class SettlementReportTestCase(ReportTestMixin, ActivatedTestCase):
                     {'person': 1, 'caregiver': '陈静'})
                 for day in range(3, 8)])
 
-        party, = Party.create([{'name': '孙明远'}])
-        inspector, = Employee.create([{
-                    'company': world.company.id, 'party': party.id}])
+        inspector = create_employee(world.company, '孙明远')
         check, = Check.create([{
                     'contract': world.contracts[0].id,
                     'person': li.id, 'month': MONTH,
@@ -124,7 +121,10 @@ class SettlementReportTestCase(ReportTestMixin, ActivatedTestCase):
             {'second_approval_amount': Decimal(500)})
         Settlement.confirm([settlement])
         Settlement.approve([settlement])
-        approver, = User.create([{'login': 'approver2', 'name': '王会计'}])
+        approver, = User.create([{'login': 'approver2', 'name': '王会计',
+                    'companies': [('add', [world.company.id])],
+                    'company': world.company.id}])
+        create_employee(world.company, approver.name, approver)
         with Transaction().set_user(approver.id):
             Settlement.approve([settlement])
         return SimpleNamespace(world=world, settlement=Settlement(

@@ -15,7 +15,8 @@ from trytond.pool import Pool
 from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
 
-from .tools import ActivatedTestCase, create_world_with_books as create_world
+from .tools import (
+    ActivatedTestCase, create_employee, create_world_with_books as create_world)
 
 MONTH = '2025-03'
 
@@ -213,13 +214,8 @@ class SettlementRulesTestCase(ActivatedTestCase):
         return settlement
 
     def employee(self, world):
-        pool = Pool()
-        Party = pool.get('party.party')
-        Employee = pool.get('company.employee')
-        party, = Party.create([{'name': '周建华'}])
-        employee, = Employee.create([{'party': party.id,
-                    'company': world.company.id}])
-        return employee
+        "An inspector of the bureau"
+        return create_employee(world.company, '周建华')
 
     @with_transaction()
     def test_queued_settlement(self):
@@ -243,8 +239,8 @@ class SettlementRulesTestCase(ActivatedTestCase):
 
     @with_transaction()
     def test_approval_freezes_the_month(self):
-        """Confirmed, approved (twice above the threshold, by two users):
-        the visits stay as settled; a cancellation thaws them"""
+        """Confirmed, approved (twice above the threshold, by two
+        employees): the visits stay as settled; a cancellation thaws them"""
         pool = Pool()
         Settlement = pool.get('care.settlement')
         Person = pool.get('social_assistance.person')
@@ -257,13 +253,17 @@ class SettlementRulesTestCase(ActivatedTestCase):
         self.assertEqual(settlement.state, 'confirmed')
         with self.assertRaises(UserError):
             Settlement.approve([settlement])
-        other, = User.create([{'login': 'approver2', 'name': '王会计'}])
+        other, = User.create([{'login': 'approver2', 'name': '王会计',
+                    'companies': [('add', [world.company.id])],
+                    'company': world.company.id}])
+        deputy = create_employee(world.company, '王会计', other)
         with Transaction().set_user(other.id):
             Settlement.approve([settlement])
         settlement = Settlement(settlement.id)
         # Approved, and its supplier invoice posted at once
         self.assertEqual(settlement.state, 'invoiced')
-        self.assertEqual(settlement.second_approved_by, other)
+        self.assertEqual((settlement.approved_by, settlement.second_approved_by),
+            (world.approver, deputy))
         self.assertEqual((settlement.invoice.state,
                 settlement.invoice.total_amount), ('posted', Decimal(300)))
 
@@ -277,8 +277,9 @@ class SettlementRulesTestCase(ActivatedTestCase):
 
         # Cancelled: the rules see the death, the month settles anew
         Settlement.do_cancel([settlement], '死亡未及时登记')
-        self.assertEqual(Settlement(settlement.id).invoice.state,
-            'cancelled')
+        settlement = Settlement(settlement.id)
+        self.assertEqual((settlement.invoice.state, settlement.approved_by,
+                settlement.second_approved_by), ('cancelled', None, None))
         states = {v.external_id: v.reason or v.state
             for v in Visit.search([])}
         self.assertEqual(states['m9'], 'accepted')
@@ -288,6 +289,44 @@ class SettlementRulesTestCase(ActivatedTestCase):
         settlement = Settlement(settlement.id)
         self.assertEqual((settlement.state, settlement.net),
             ('computed', Decimal('105.00')))
+
+    @with_transaction()
+    def test_approver_is_an_employee(self):
+        """An approval names a person of the bureau: a user who is no
+        employee of the settlement's company is refused, and two users
+        acting as one employee are one approver"""
+        pool = Pool()
+        Settlement = pool.get('care.settlement')
+        User = pool.get('res.user')
+        world = create_world()
+        settlement = self.confirmed(world)
+        stranger, same = User.create([{'login': login, 'name': login,
+                    'companies': [('add', [world.company.id])],
+                    'company': world.company.id,
+                    } for login in ['stranger', 'same']])
+        with Transaction().set_user(stranger.id), \
+                self.assertRaises(UserError) as context:
+            Settlement.approve([Settlement(settlement.id)])
+        self.assertIn(settlement.rec_name, context.exception.message)
+        self.assertIn(world.company.rec_name, context.exception.message)
+        settlement = Settlement(settlement.id)
+        self.assertEqual((settlement.state, settlement.approved_by),
+            ('confirmed', None))
+
+        # Above the threshold: the second approver is another employee
+        Configuration = pool.get('care.configuration')
+        Configuration.write([Configuration(1)],
+            {'second_approval_amount': Decimal(100)})
+        Settlement.approve([settlement])
+        User.write([same], {'employees': [('add', [world.approver.id])],
+                'employee': world.approver.id})
+        with Transaction().set_user(same.id), \
+                self.assertRaises(UserError):
+            Settlement.approve([Settlement(settlement.id)])
+        settlement = Settlement(settlement.id)
+        self.assertEqual((settlement.state, settlement.approved_by,
+                settlement.second_approved_by),
+            ('confirmed', world.approver, None))
 
     @with_transaction()
     def test_changed_settlement_loses_its_approvals(self):
