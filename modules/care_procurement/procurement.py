@@ -28,8 +28,6 @@ KINDS = [
     ]
 # An open tender with fewer valid bids fails (流标)
 OPEN_TENDER_MINIMUM_BIDS = 3
-# The digits of money before fields.Monetary: still read by care_settlement
-MONEY = (16, 2)
 
 
 class Procurement(Workflow, ModelSQL, ModelView):

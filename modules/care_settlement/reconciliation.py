@@ -10,7 +10,7 @@ from sql.aggregate import Sum
 from sql.conditionals import Case, Coalesce
 
 from trytond.model import ModelSQL, ModelView, fields
-from trytond.modules.care_procurement.procurement import MONEY
+from trytond.modules.currency.fields import Monetary
 from trytond.modules.social_assistance.tools import sql_decimal
 from trytond.pool import Pool
 
@@ -34,18 +34,24 @@ class Reconciliation(ModelSQL, ModelView):
     month = fields.Char("Month", readonly=True)
     contract = fields.Many2One('care.contract', "Contract", readonly=True)
     contractor = fields.Many2One('party.party', "Contractor", readonly=True)
+    currency = fields.Many2One('currency.currency', "Currency",
+        readonly=True)
     settlement_state = fields.Selection('get_settlement_states',
         "Settlement State", readonly=True)
-    settled = fields.Numeric("Settled", digits=MONEY, readonly=True,
+    settled = Monetary("Settled", currency='currency',
+        digits='currency', readonly=True,
         help="The approved net of the month.")
-    invoiced = fields.Numeric("Invoiced", digits=MONEY, readonly=True,
+    invoiced = Monetary("Invoiced", currency='currency',
+        digits='currency', readonly=True,
         help="The posted supplier invoice.")
-    paid = fields.Numeric("Paid", digits=MONEY, readonly=True,
+    paid = Monetary("Paid", currency='currency',
+        digits='currency', readonly=True,
         help="The successful payments.")
-    difference = fields.Numeric("Difference", digits=MONEY, readonly=True,
+    difference = Monetary("Difference", currency='currency',
+        digits='currency', readonly=True,
         help="Settled less paid.")
-    contract_balance = fields.Numeric("Contract Balance", digits=MONEY,
-        readonly=True,
+    contract_balance = Monetary("Contract Balance", currency='currency',
+        digits='currency', readonly=True,
         help="The contract amount less all nets settled up to the month.")
     status = fields.Function(fields.Selection(STATUSES, "Status"),
         'get_status')
@@ -67,7 +73,9 @@ class Reconciliation(ModelSQL, ModelView):
         Contract = pool.get('care.contract')
         Invoice = pool.get('account.invoice')
         Payment = pool.get('account.payment')
+        Company = pool.get('company.company')
         settlement = Settlement.__table__()
+        company = Company.__table__()
         earlier = Settlement.__table__()
         contract = Contract.__table__()
         invoice = Invoice.__table__()
@@ -88,6 +96,7 @@ class Reconciliation(ModelSQL, ModelView):
         paid_amount = Coalesce(paid.amount, Literal(0))
         return (settlement
             .join(contract, condition=contract.id == settlement.contract)
+            .join(company, condition=company.id == settlement.company)
             .join(invoice, 'LEFT', condition=invoice.id == settlement.invoice)
             .join(paid, 'LEFT', condition=paid.settlement == settlement.id)
             .select(
@@ -100,6 +109,7 @@ class Reconciliation(ModelSQL, ModelView):
                 settlement.month.as_('month'),
                 settlement.contract.as_('contract'),
                 settlement.contractor.as_('contractor'),
+                company.currency.as_('currency'),
                 settlement.state.as_('settlement_state'),
                 settled.as_('settled'),
                 Coalesce(invoiced, Literal(0)).as_('invoiced'),
