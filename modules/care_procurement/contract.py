@@ -17,6 +17,22 @@ from .bid import USCC
 from .procurement import KINDS
 
 
+class ContractCompanyMixin:
+    """The company of a record of a contract (a visit, a check, a rectification) is the
+    contract's: the company rule reads it"""
+    __slots__ = ()
+    company = fields.Function(fields.Many2One('company.company', "Company"),
+        'on_change_with_company', searcher='search_company')
+
+    @fields.depends('contract', '_parent_contract.company')
+    def on_change_with_company(self, name=None):
+        return self.contract.company if self.contract else None
+
+    @classmethod
+    def search_company(cls, name, clause):
+        return [('contract.' + clause[0], *clause[1:])]
+
+
 class Contract(Workflow, ModelSQL, ModelView):
     __name__ = 'care.contract'
     _history = True

@@ -13,6 +13,7 @@ from trytond.i18n import gettext
 from trytond.model import (
     Index, ModelSQL, ModelView, Unique, Workflow, fields)
 from trytond.model.exceptions import AccessError, ValidationError
+from trytond.modules.care_procurement.contract import ContractCompanyMixin
 from trytond.modules.care_procurement.tools import (
     check_month, previous_month)
 from trytond.pool import Pool
@@ -217,7 +218,7 @@ class CheckPlan(Workflow, ModelSQL, ModelView):
         return result
 
 
-class Check(Workflow, ModelSQL, ModelView):
+class Check(ContractCompanyMixin, Workflow, ModelSQL, ModelView):
     __name__ = 'care.check'
     __string__ = "Spot Check"
     _history = True
@@ -232,8 +233,6 @@ class Check(Workflow, ModelSQL, ModelView):
         help="The month of the visits inspected (YYYY-MM).")
     contract = fields.Many2One('care.contract', "Contract", required=True,
         ondelete='RESTRICT', states=_drawn)
-    company = fields.Function(fields.Many2One('company.company', "Company"),
-        'on_change_with_company', searcher='search_company')
     person = fields.Many2One('social_assistance.person', "Person",
         required=True, ondelete='RESTRICT', states=_drawn,
         domain=[('care_assignments.contract', '=', Eval('contract', -1))])
@@ -314,14 +313,6 @@ class Check(Workflow, ModelSQL, ModelView):
     @staticmethod
     def default_inspector():
         return Transaction().context.get('employee')
-
-    @fields.depends('contract', '_parent_contract.company')
-    def on_change_with_company(self, name=None):
-        return self.contract.company if self.contract else None
-
-    @classmethod
-    def search_company(cls, name, clause):
-        return [('contract.' + clause[0], *clause[1:])]
 
     def get_town(self, name):
         return self.person.town.id if self.person.town else None

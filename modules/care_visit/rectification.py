@@ -3,6 +3,7 @@
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.model.exceptions import AccessError, ValidationError
+from trytond.modules.care_procurement.contract import ContractCompanyMixin
 from trytond.pool import Pool
 from trytond.pyson import Eval
 
@@ -10,7 +11,7 @@ from trytond.pyson import Eval
 CONTRACTOR_FIELDS = {'response'}
 
 
-class Rectification(Workflow, ModelSQL, ModelView):
+class Rectification(ContractCompanyMixin, Workflow, ModelSQL, ModelView):
     __name__ = 'care.rectification'
     __string__ = "Rectification"
     _history = True
@@ -21,8 +22,6 @@ class Rectification(Workflow, ModelSQL, ModelView):
         ondelete='RESTRICT', readonly=True)
     contract = fields.Many2One('care.contract', "Contract", required=True,
         ondelete='RESTRICT', readonly=True)
-    company = fields.Function(fields.Many2One('company.company', "Company"),
-        'on_change_with_company', searcher='search_company')
     contractor = fields.Function(fields.Many2One('party.party',
             "Contractor", context={'company': Eval('company', -1)},
             depends={'company'}),
@@ -84,14 +83,6 @@ class Rectification(Workflow, ModelSQL, ModelView):
     @staticmethod
     def default_state():
         return 'open'
-
-    @fields.depends('contract', '_parent_contract.company')
-    def on_change_with_company(self, name=None):
-        return self.contract.company if self.contract else None
-
-    @classmethod
-    def search_company(cls, name, clause):
-        return [('contract.' + clause[0], *clause[1:])]
 
     def get_contractor(self, name):
         return self.contract.contractor.id

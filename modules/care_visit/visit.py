@@ -5,6 +5,7 @@ import datetime as dt
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Unique, fields
 from trytond.model.exceptions import AccessError, ValidationError
+from trytond.modules.care_procurement.contract import ContractCompanyMixin
 from trytond.modules.care_procurement.search_guard import (
     ProcurementSearchMixin)
 from trytond.modules.social_assistance.person import MaskedIdNumberMixin
@@ -62,8 +63,8 @@ class VisitSearchMixin(ProcurementSearchMixin):
 
 
 class Visit(
-        TextCheckMixin, MaskedIdNumberMixin, VisitRulesMixin, ModelSQL,
-        ModelView):
+        ContractCompanyMixin, TextCheckMixin, MaskedIdNumberMixin,
+        VisitRulesMixin, ModelSQL, ModelView):
     # A caregiver's number holds the birth date like any other
     # (DESIGN.md "Identity numbers"): masked outside the registry
     _masked_id_fields = {'caregiver_id_number'}
@@ -77,8 +78,6 @@ class Visit(
         ondelete='RESTRICT', states=_locked,
         # Offered when logging; the rules judge what is stored
         domain=[If(Eval('id', -1) < 0, [('state', '=', 'running')], [])])
-    company = fields.Function(fields.Many2One('company.company', "Company"),
-        'on_change_with_company', searcher='search_company')
     contractor = fields.Many2One('party.party', "Contractor", readonly=True,
         context={'company': Eval('company', -1)}, depends={'company'},
         help="The contract's contractor, kept on the visit for the rules.")
@@ -188,14 +187,6 @@ class Visit(
                 or Contract.search([('id', '=', self.contract.id)])):
             return [l.service.id for l in self.contract.lines]
         return []
-
-    @fields.depends('contract', '_parent_contract.company')
-    def on_change_with_company(self, name=None):
-        return self.contract.company if self.contract else None
-
-    @classmethod
-    def search_company(cls, name, clause):
-        return [('contract.' + clause[0], *clause[1:])]
 
     def get_town(self, name):
         return self.person.town.id if self.person.town else None
