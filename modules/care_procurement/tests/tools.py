@@ -1,31 +1,19 @@
 # This file is part of 莘情照护.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
 "Helpers for the tests of the modules built on procurement"
-import unittest
-
 from stdnum.cn import uscc
 
 from trytond.modules.care_procurement.bid import USCC
 from trytond.modules.company.tests import create_company
 from trytond.modules.currency.tests import create_currency
+from trytond.modules.social_assistance.tests.tools import (
+    ActivatedTestCase as _ActivatedTestCase)
 from trytond.pool import Pool
-from trytond.tests.test_tryton import activate_module, drop_db
 from trytond.transaction import Transaction
 
 
-class ActivatedTestCase(unittest.TestCase):
-    "Tests on a database where `module` is activated, dropped at the end"
+class ActivatedTestCase(_ActivatedTestCase):
     module = 'care_procurement'
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        activate_module(cls.module)
-
-    @classmethod
-    def tearDownClass(cls):
-        super().tearDownClass()
-        drop_db()
 
 
 def create_bureau(name):

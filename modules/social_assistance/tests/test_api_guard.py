@@ -12,7 +12,7 @@ from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
 
 from ..api_guard import APPLICATION_KEY, RPC_DOMAIN_SIZE, RPC_SEARCH_LIMIT
-from .tools import ModuleActivatedTestCase
+from .tools import ActivatedTestCase
 
 
 def arguments(*args, **kwargs):
@@ -20,7 +20,7 @@ def arguments(*args, **kwargs):
     return args, kwargs
 
 
-class APIGuardTestCase(ModuleActivatedTestCase):
+class APIGuardTestCase(ActivatedTestCase):
     "The web API's bounds"
 
     @with_transaction()

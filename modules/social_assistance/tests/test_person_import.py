@@ -7,7 +7,7 @@ from trytond.modules.social_assistance.person_import import roster_format
 from trytond.pool import Pool
 from trytond.tests.test_tryton import with_transaction
 
-from .tools import ModuleActivatedTestCase, create_divisions, make_id_number
+from .tools import ActivatedTestCase, create_divisions, make_id_number
 
 WORDS = {field: {v: k for k, v in reversed(values.items())}
     for field, values in roster_format()['values'].items()}
@@ -27,7 +27,7 @@ def row(**values):
     return {k: v for k, v in base.items() if v is not None}
 
 
-class PersonImportTestCase(ModuleActivatedTestCase):
+class PersonImportTestCase(ActivatedTestCase):
     "Import persons rosters"
 
     def run_import(self, rows, **kwargs):

@@ -7,10 +7,10 @@ from trytond.pool import Pool
 from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
 
-from .tools import ModuleActivatedTestCase
+from .tools import ActivatedTestCase
 
 
-class UserSecretsTestCase(ModuleActivatedTestCase):
+class UserSecretsTestCase(ActivatedTestCase):
     "Users' secrets"
 
     @with_transaction()

@@ -10,7 +10,7 @@ from trytond.tests.test_tryton import activate_module, drop_db
 from trytond.transaction import Transaction
 
 
-class ModuleActivatedTestCase(unittest.TestCase):
+class ActivatedTestCase(unittest.TestCase):
     "Tests run in a database where the module `module` is activated"
     module = 'social_assistance'
 
