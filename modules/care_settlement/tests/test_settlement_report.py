@@ -18,8 +18,8 @@ from trytond.pool import Pool
 from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
 
-from .tools import (
-    ActivatedTestCase, create_employee, create_world_with_books as create_world)
+from .tools import ActivatedTestCase, create_employee
+from .tools import create_world_with_books as create_world
 
 MONTH = '2025-03'
 REPORT = 'care.settlement'

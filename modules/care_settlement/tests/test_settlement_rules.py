@@ -15,8 +15,8 @@ from trytond.pool import Pool
 from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
 
-from .tools import (
-    ActivatedTestCase, create_employee, create_world_with_books as create_world)
+from .tools import ActivatedTestCase, create_employee
+from .tools import create_world_with_books as create_world
 
 MONTH = '2025-03'
 
@@ -262,7 +262,8 @@ class SettlementRulesTestCase(ActivatedTestCase):
         settlement = Settlement(settlement.id)
         # Approved, and its supplier invoice posted at once
         self.assertEqual(settlement.state, 'invoiced')
-        self.assertEqual((settlement.approved_by, settlement.second_approved_by),
+        self.assertEqual(
+            (settlement.approved_by, settlement.second_approved_by),
             (world.approver, deputy))
         self.assertEqual((settlement.invoice.state,
                 settlement.invoice.total_amount), ('posted', Decimal(300)))
