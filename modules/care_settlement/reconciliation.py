@@ -26,8 +26,8 @@ STATUSES = [
 
 
 class Reconciliation(ModelSQL, ModelView):
-    "Finance Reconciliation"
     __name__ = 'care.settlement.reconciliation'
+    __string__ = "Finance Reconciliation"
 
     settlement = fields.Many2One('care.settlement', "Settlement",
         readonly=True)
