@@ -18,7 +18,7 @@ from trytond.i18n import gettext
 from trytond.model import Model
 from trytond.modules.social_assistance import identity, tabular
 from trytond.modules.social_assistance.import_format import (
-    ImportFormatMixin, format_path, load_format)
+    ImportFormatMixin, format_path)
 from trytond.modules.social_assistance.sql_tools import insert_many
 from trytond.modules.social_assistance.tools import RowError, parse_coordinate
 from trytond.pool import Pool
@@ -39,87 +39,79 @@ COLUMNS = ['contract', 'contractor', 'person', 'service', 'caregiver_name',
     'flag_hours', 'flag_late']
 
 
-def visits_format():
-    return load_format(format_path(__file__, 'visits_format.json'))
-
-
-def _error(message, field=None, **kwargs):
-    if field:
-        kwargs['column'] = visits_format()['columns'][field][0]
-    return RowError(gettext('care_visit.' + message, **kwargs))
-
-
-def parse_datetime(raw, field):
-    """A naive UTC datetime from local wall time (YYYY-MM-DD HH:MM[:SS]) or
-    ISO 8601 with an offset"""
-    try:
-        value = dt.datetime.fromisoformat(raw)
-    except ValueError:
-        value = None
-    if value is None or (value.tzinfo is None
-            and not LOCAL_DATETIME.match(raw)):
-        raise _error('msg_import_bad_datetime', field, value=raw)
-    # Before the conversion, which overflows at the ends of the calendar
-    if not tabular.year_in_range(value):
-        low, high = tabular.YEARS
-        raise _error('msg_import_time_out_of_range', field, value=raw,
-            low=low, high=high)
-    return local_time.to_utc(value)
-
-
-def parse_row(raw, sizes=None):
-    """The typed values of a raw row (lookups still by text); raise RowError
-    on the first problem found.  sizes bounds the cells ({field: size}, see
-    VisitLog.cell_sizes); others are bounded by tabular.CELL_SIZE."""
-    bad = tabular.bad_cell(raw, sizes or {})
-    if bad:
-        field, problem, size = bad
-        if problem == 'characters':
-            raise _error('msg_import_bad_characters', field)
-        raise _error('msg_import_too_long', field,
-            length=len(raw[field].strip()), size=size)
-    raw = {k: (v or '').strip() for k, v in raw.items()}
-    for field in visits_format()['required']:
-        if not raw.get(field):
-            raise _error('msg_import_required', field)
-    row = {
-        'external_id': raw['external_id'],
-        'contract': raw['contract'],
-        'id_number': identity.compact(raw['id_number']),
-        'service': raw['service'],
-        'caregiver_name': raw['caregiver'],
-        'caregiver_id_number': None,
-        'start': parse_datetime(raw['start'], 'start'),
-        'end': parse_datetime(raw['end'], 'end'),
-        'latitude': None,
-        'longitude': None,
-        'note': raw.get('note') or None,
-        }
-    if raw.get('caregiver_id'):
-        number = identity.compact(raw['caregiver_id'])
-        reason = identity.identity_error(number)
-        if reason:
-            raise _error('msg_import_bad_caregiver_id', 'caregiver_id',
-                value=raw['caregiver_id'])
-        row['caregiver_id_number'] = number
-    # Six decimals are 0.1 m: what the fields keep
-    if raw.get('longitude'):
-        row['longitude'] = parse_coordinate(raw['longitude'], 73, 136,
-            partial(_error, 'msg_import_bad_coordinate', 'longitude'),
-            digits=6)
-    if raw.get('latitude'):
-        row['latitude'] = parse_coordinate(raw['latitude'], 3, 54,
-            partial(_error, 'msg_import_bad_coordinate', 'latitude'),
-            digits=6)
-    if (row['latitude'] is None) != (row['longitude'] is None):
-        raise _error('msg_import_half_position')
-    return row
-
-
 class VisitLog(ImportFormatMixin, Model):
     __name__ = 'care.visit.log'
     __string__ = "Visit Log Import"
     _format_file = format_path(__file__, 'visits_format.json')
+
+    @classmethod
+    def parse_datetime(cls, raw, field):
+        """A naive UTC datetime from local wall time (YYYY-MM-DD
+        HH:MM[:SS]) or ISO 8601 with an offset"""
+        try:
+            value = dt.datetime.fromisoformat(raw)
+        except ValueError:
+            value = None
+        if value is None or (value.tzinfo is None
+                and not LOCAL_DATETIME.match(raw)):
+            raise cls.row_error('care_visit.msg_import_bad_datetime', field,
+                value=raw)
+        # Before the conversion, which overflows at the ends of the calendar
+        if not tabular.year_in_range(value):
+            low, high = tabular.YEARS
+            raise cls.row_error('care_visit.msg_import_time_out_of_range',
+                field, value=raw, low=low, high=high)
+        return local_time.to_utc(value)
+
+    @classmethod
+    def parse_row(cls, raw, sizes=None):
+        """The typed values of a raw row (lookups still by text); raise
+        RowError on the first problem found.  sizes bounds the cells ({field:
+        size}, see cell_sizes); others are bounded by tabular.CELL_SIZE."""
+        bad = tabular.bad_cell(raw, sizes or {})
+        if bad:
+            field, problem, size = bad
+            if problem == 'characters':
+                raise cls.row_error(
+                    'care_visit.msg_import_bad_characters', field)
+            raise cls.row_error('care_visit.msg_import_too_long', field,
+                length=len(raw[field].strip()), size=size)
+        raw = {k: (v or '').strip() for k, v in raw.items()}
+        for field in cls.required_fields():
+            if not raw.get(field):
+                raise cls.row_error('care_visit.msg_import_required', field)
+        row = {
+            'external_id': raw['external_id'],
+            'contract': raw['contract'],
+            'id_number': identity.compact(raw['id_number']),
+            'service': raw['service'],
+            'caregiver_name': raw['caregiver'],
+            'caregiver_id_number': None,
+            'start': cls.parse_datetime(raw['start'], 'start'),
+            'end': cls.parse_datetime(raw['end'], 'end'),
+            'latitude': None,
+            'longitude': None,
+            'note': raw.get('note') or None,
+            }
+        if raw.get('caregiver_id'):
+            number = identity.compact(raw['caregiver_id'])
+            reason = identity.identity_error(number)
+            if reason:
+                raise cls.row_error('care_visit.msg_import_bad_caregiver_id',
+                    'caregiver_id', value=raw['caregiver_id'])
+            row['caregiver_id_number'] = number
+        # Six decimals are 0.1 m: what the fields keep
+        if raw.get('longitude'):
+            row['longitude'] = parse_coordinate(raw['longitude'], 73, 136,
+                partial(cls.row_error, 'care_visit.msg_import_bad_coordinate',
+                    'longitude'), digits=6)
+        if raw.get('latitude'):
+            row['latitude'] = parse_coordinate(raw['latitude'], 3, 54,
+                partial(cls.row_error, 'care_visit.msg_import_bad_coordinate',
+                    'latitude'), digits=6)
+        if (row['latitude'] is None) != (row['longitude'] is None):
+            raise cls.row_error('care_visit.msg_import_half_position')
+        return row
 
     @classmethod
     def import_rows(cls, rows, progress=None):
@@ -146,12 +138,12 @@ class VisitLog(ImportFormatMixin, Model):
             parsed = []
             for line, raw in chunk:
                 try:
-                    row = parse_row(raw, sizes)
+                    row = cls.parse_row(raw, sizes)
                     row['contract'], row['contractor'] = cls._lookup(
-                        contracts, row['contract'], 'msg_import_unknown_contract',
-                        'contract')
+                        contracts, row['contract'],
+                        'care_visit.msg_import_unknown_contract', 'contract')
                     row['service'] = cls._lookup(services, row['service'],
-                        'msg_import_unknown_service', 'service')
+                        'care_visit.msg_import_unknown_service', 'service')
                 except RowError as error:
                     rejected.append((line, str(error.args[0])))
                     continue
@@ -209,7 +201,7 @@ class VisitLog(ImportFormatMixin, Model):
         try:
             return known[text]
         except KeyError:
-            raise _error(message, field, value=text)
+            raise cls.row_error(message, field, value=text)
 
     @classmethod
     def cell_sizes(cls):

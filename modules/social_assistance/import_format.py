@@ -5,6 +5,10 @@ import json
 import os
 from functools import cache
 
+from trytond.i18n import gettext
+
+from .tools import RowError
+
 
 @cache
 def load_format(path):
@@ -38,6 +42,14 @@ class ImportFormatMixin:
     def header(cls, field):
         "The Chinese column name of the field"
         return cls.file_format()['columns'][field][0]
+
+    @classmethod
+    def row_error(cls, message, field=None, **kwargs):
+        """The RowError of the message (a full id) naming the column of
+        field"""
+        if field:
+            kwargs['column'] = cls.header(field)
+        return RowError(gettext(message, **kwargs))
 
 
 def format_path(module_file, name):

@@ -16,7 +16,6 @@ from collections import namedtuple
 
 from functools import partial
 
-from trytond.i18n import gettext
 from trytond.model import Model
 from trytond.pool import Pool
 from trytond.tools import grouped_slice
@@ -116,14 +115,6 @@ class PersonRoster(ImportFormatMixin, Model):
     __name__ = 'social_assistance.person.roster'
     __string__ = "Persons Roster"
     _format_file = format_path(__file__, 'persons_format.json')
-
-    @classmethod
-    def row_error(cls, message, field=None, **kwargs):
-        """The RowError of the message (a full id) naming the column of
-        field"""
-        if field:
-            kwargs['column'] = cls.header(field)
-        return RowError(gettext(message, **kwargs))
 
     @classmethod
     def parse_date(cls, raw, field):
