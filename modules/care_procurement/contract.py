@@ -18,8 +18,8 @@ from .procurement import KINDS
 
 
 class ContractCompanyMixin:
-    """The company of a record of a contract (a visit, a check, a rectification) is the
-    contract's: the company rule reads it"""
+    """The company of a record of a contract (a visit, a check, a
+    rectification) is the contract's: the company rule reads it"""
     __slots__ = ()
     company = fields.Function(fields.Many2One('company.company', "Company"),
         'on_change_with_company', searcher='search_company')
