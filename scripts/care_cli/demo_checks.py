@@ -27,12 +27,16 @@ def inspectors(pool):
 def supervise(pool, rng, months, today, employees):
     """Draw each month's plan; inspect all months but the last; answer and
     close rectifications as months go by"""
+    from trytond.transaction import Transaction
     Plan = pool.get('care.check.plan')
     plans = []
     for year, month in months:
         plan, = Plan.create([{'month': f'{year}-{month:02d}',
                     'seed': rng.randrange(1, 2 ** 31 - 1)}])
-        Plan.draw([plan])
+        # The administrator draws for the team: the inspections are not
+        # shared out yet (the one drawing would be their inspector)
+        with Transaction().set_context(employee=None):
+            Plan.draw([plan])
         plans.append(Plan(plan.id))
     for age, plan in enumerate(reversed(plans[:-1]), start=1):
         _inspect(pool, rng, plan, employees, today)
