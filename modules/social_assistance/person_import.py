@@ -309,14 +309,16 @@ class PersonRoster(ImportFormatMixin, Model):
                 'mental_illness', 'state'] + [
                 f for f in PERSON_FIELDS
                 if f not in {'mental_illness', 'state'}]
+            # The fields' SQL formats looked up once, not a row at a time
+            formats = [(c, getattr(Person, c).sql_format) for c in columns]
             vlist = []
             for (number, values), party in zip(to_create, party_ids):
                 values.setdefault('mental_illness', False)
                 values.setdefault('state', 'active')
                 values.update(id_number=number, party=party)
                 values.update(Person.id_number_values(number))
-                vlist.append([getattr(Person, c).sql_format(values.get(c))
-                        for c in columns])
+                vlist.append(
+                    [format_(values.get(c)) for c, format_ in formats])
             ids = insert_many(Person, columns, vlist)
             Person._insert_history(ids)
             for (number, _), id_ in zip(to_create, ids):
@@ -441,9 +443,9 @@ class PersonRoster(ImportFormatMixin, Model):
             vlist.append({'name': name, 'code': code, 'active': True,
                     **party.compute_fields({'code'})})
         columns = sorted(set().union(*vlist))
+        formats = [(c, getattr(Party, c).sql_format) for c in columns]
         return insert_many(Party, columns, [
-                [getattr(Party, c).sql_format(v.get(c)) for c in columns]
-                for v in vlist])
+                [format_(v.get(c)) for c, format_ in formats] for v in vlist])
 
     @classmethod
     def _store_guardians(cls, wanted, by_number, stored):
