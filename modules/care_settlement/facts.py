@@ -98,6 +98,8 @@ class SettlementFactsMixin:
     record may move from a contract, person or month to another)"""
     __slots__ = ()
     _settlement_fact_fields = set()
+    # Whether a record created may concern settlements already computed
+    _settlement_fact_on_create = True
 
     @classmethod
     def _settlement_marks(cls, ids):
@@ -114,7 +116,8 @@ class SettlementFactsMixin:
         # (care_visit evaluates the visits): one recompute on the outcomes
         with recomputing():
             super().on_modification(mode, records, field_names=field_names)
-            mark(*cls._settlement_marks([r.id for r in records]))
+            if cls._settlement_fact_on_create:
+                mark(*cls._settlement_marks([r.id for r in records]))
 
     @classmethod
     def on_write(cls, records, values):
@@ -186,6 +189,9 @@ class Person(SettlementFactsMixin, metaclass=PoolMeta):
     __name__ = 'social_assistance.person'
     # The days a person is covered (day and month lines)
     _settlement_fact_fields = {'start_date', 'end_date', 'death_date'}
+    # A new person has no assignment yet (the roster import creates
+    # thousands)
+    _settlement_fact_on_create = False
 
     @classmethod
     def _settlement_marks(cls, ids):

@@ -15,6 +15,8 @@ class VisitFactsMixin:
     __slots__ = ()
     _visit_field = 'person'
     _visit_fact_fields = set()
+    # Whether a record created may concern visits already stored
+    _visit_fact_on_create = True
 
     def visit_target(self):
         return getattr(self, self._visit_field).id
@@ -28,7 +30,7 @@ class VisitFactsMixin:
     @classmethod
     def on_modification(cls, mode, records, field_names=None):
         super().on_modification(mode, records, field_names=field_names)
-        if mode == 'create':
+        if mode == 'create' and cls._visit_fact_on_create:
             cls._evaluate_visits({r.visit_target() for r in records})
 
     @classmethod
@@ -55,6 +57,8 @@ class Person(VisitFactsMixin, metaclass=PoolMeta):
     # Rule 5 (active on the date) and the far-from-home flag read these
     _visit_fact_fields = {'start_date', 'end_date', 'death_date',
         'latitude', 'longitude'}
+    # A new person has no visits yet (the roster import creates thousands)
+    _visit_fact_on_create = False
 
     def visit_target(self):
         return self.id
