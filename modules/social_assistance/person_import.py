@@ -443,9 +443,10 @@ class PersonRoster(ImportFormatMixin, Model):
             vlist.append({'name': name, 'code': code, 'active': True,
                     **party.compute_fields({'code'})})
         columns = sorted(set().union(*vlist))
-        formats = [(c, getattr(Party, c).sql_format) for c in columns]
-        return insert_many(Party, columns, [
-                [format_(v.get(c)) for c, format_ in formats] for v in vlist])
+        # Texts, integers and booleans, stored as they are: sql_format would
+        # return them unchanged, at a cost scripts/bench persons shows
+        return insert_many(Party, columns,
+            [[v.get(c) for c in columns] for v in vlist])
 
     @classmethod
     def _store_guardians(cls, wanted, by_number, stored):
