@@ -3,6 +3,7 @@ rejected file, exit codes, and an import killed midway."""
 import csv
 import datetime as dt
 import io
+import json
 import os
 import random
 import re
@@ -23,7 +24,18 @@ from trytond.modules.social_assistance.identity import (  # noqa: E402
 SEED = 7
 SUMMARY = re.compile(
     r'^persons: (\d+) created, (\d+) updated, (\d+) unchanged, '
-    r'(\d+) rejected$', re.M)
+    r'(\d+) rejected(?:, (\d+) warnings)?$', re.M)
+# The relations of issue 14 as rosters write them, with their categories,
+# and three words no table knows (data: no Chinese literal in Python)
+KINSHIP = os.path.join(os.path.dirname(os.path.dirname(
+            os.path.abspath(__file__))), 'modules', 'social_assistance',
+    'tests', 'kinship_roster.json')
+GUARDIANS = '''
+Person = pool.get('social_assistance.person')
+result = {p.id_number: [(g.relation_text, g.relation, g.role)
+        for g in p.guardians]
+    for p in Person.search([('id_number', 'in', params['numbers'])])}
+'''
 
 CREATE_DIVISIONS = '''
 import random
@@ -36,10 +48,13 @@ result = pool.get('social_assistance.person').search_count([])
 '''
 
 
-def summary(process):
+def summary(process, warnings=False):
+    """(created, updated, unchanged, rejected) of the summary line, and the
+    warnings when asked"""
     match = SUMMARY.search(process.stdout)
     assert match, process.stdout + process.stderr
-    return tuple(map(int, match.groups()))
+    counts = tuple(int(g or 0) for g in match.groups())
+    return counts if warnings else counts[:4]
 
 
 class ImportPersonsTestCase(unittest.TestCase):
@@ -274,6 +289,57 @@ class ImportPersonsTestCase(unittest.TestCase):
             rejected = list(csv.reader(file))
         self.assertEqual([r[name] for r in rejected[1:]],
             ["'" + f for f in formulas])
+
+    def test_relations_as_written(self):
+        """Every relation of issue 14 as a county's roster writes it
+        (grandmother, aunt, villagers' committee ...) and three words no
+        table knows: every
+        person stored, each guardian with its category, role and words; the
+        unknown words counted as warnings and written with their line to
+        persons.warnings.csv; exit code 0"""
+        with open(KINSHIP, encoding='utf-8') as file:
+            kinship = json.load(file)
+        words = list(kinship['known']) + kinship['unknown']
+        roles = list(kinship['roles'])
+        path = self.roster(len(words), name='kinship.csv')
+        with open(path, encoding='utf-8-sig') as file:
+            rows = list(csv.reader(file))
+        header = rows[0]
+        at = {f: header.index(self.column(f)) for f in ['id_number',
+                'guardian_name', 'guardian_relation', 'guardian_role',
+                'death_date']}
+        for i, (row, word) in enumerate(zip(rows[1:], words)):
+            row[at['guardian_name']] = row[at['guardian_name']] or 'G'
+            row[at['guardian_relation']] = word
+            row[at['guardian_role']] = roles[i % len(roles)]
+        with open(path, 'w', encoding='utf-8-sig', newline='') as file:
+            csv.writer(file).writerows(rows)
+        before = self.persons()
+
+        process = self.db.care('import', 'persons', path)
+        self.assertEqual(process.returncode, 0, process.stderr)
+        self.assertEqual(summary(process, warnings=True),
+            (len(words), 0, 0, 0, len(kinship['unknown'])))
+        self.assertIn(f', {len(kinship["unknown"])} warnings',
+            process.stdout)
+        self.assertEqual(self.persons(), before + len(words))
+        numbers = [row[at['id_number']] for row in rows[1:]]
+        stored = self.db.python(GUARDIANS, numbers=numbers)
+        for i, (number, word) in enumerate(zip(numbers, words)):
+            with self.subTest(word=word):
+                self.assertEqual(stored[number], [[word,
+                            kinship['known'].get(word, 'other'),
+                            kinship['roles'][roles[i % len(roles)]]]])
+        with open(os.path.join(self.tmp, 'kinship.warnings.csv'),
+                encoding='utf-8-sig') as file:
+            warned = list(csv.reader(file))
+        first_unknown = len(kinship['known']) + 2
+        self.assertEqual([r[-2] for r in warned[1:]], [str(line)
+                for line in range(first_unknown, len(words) + 2)])
+        for row, word in zip(warned[1:], kinship['unknown']):
+            self.assertIn(word, row[-1])
+        self.assertFalse(os.path.exists(
+                os.path.join(self.tmp, 'kinship.rejected.csv')))
 
 
 if __name__ == '__main__':

@@ -4,17 +4,29 @@ from decimal import Decimal
 
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Unique, fields
-from trytond.model.exceptions import ValidationError
+from trytond.model.exceptions import AccessError, ValidationError
 from trytond.modules.currency.fields import Monetary
-from trytond.pyson import Eval
+from trytond.pool import Pool
+from trytond.pyson import Bool, Eval
 
 # The party identifier type of the Unified Social Credit Code in Tryton 8.0
-# (validated with python-stdnum's cn.uscc)
+# (validated with GB 32100's check character, see party.PartyIdentifier)
 USCC = 'cn_vat'
+# Who may bid and contract: a party with a credit code or an individual with
+# an identity number (DESIGN.md "Data model")
+CONTRACTOR_DOMAIN = [('care_contractor_identified', '=', True)]
 
 # The fields Lot.score writes
-SCORING_FIELDS = {'total', 'valid', 'invalid_reason', 'price_score',
-    'total_score', 'rank'}
+SCORING_FIELDS = {'total', 'valid', 'invalid_reason', 'evaluated_price',
+    'price_score', 'total_score', 'rank', 'draw', 'draw_note'}
+# The fields of a withdrawal, recorded once the bids are evaluated
+WITHDRAWAL_FIELDS = {'withdrawal', 'withdrawal_date', 'withdrawal_document'}
+WITHDRAWALS = [
+    (None, ""),
+    ('declined', "Declined"),
+    ('cannot_perform', "Cannot Perform"),
+    ('disqualified', "Disqualified"),
+    ]
 
 
 class Bid(ModelSQL, ModelView):
@@ -33,9 +45,13 @@ class Bid(ModelSQL, ModelView):
     currency = fields.Function(fields.Many2One(
             'currency.currency', "Currency"), 'on_change_with_currency')
     contractor = fields.Many2One('party.party', "Contractor", required=True,
-        ondelete='RESTRICT', states=_open,
-        domain=[('identifiers.type', '=', USCC)],
-        help="A party with a Unified Social Credit Code.")
+        ondelete='RESTRICT', states=_open, domain=CONTRACTOR_DOMAIN,
+        help="A party with a Unified Social Credit Code, or an individual "
+        "with an identity number.")
+    sme = fields.Boolean("Small or Micro Enterprise", states=_open,
+        help="With the declaration of a small or micro enterprise "
+        "(中小企业声明函): its total is reduced by the procurement's SME "
+        "deduction for the evaluation.")
     lines = fields.One2Many('care.procurement.bid.line', 'bid', "Prices",
         states=_open)
     technical_score = fields.Numeric("Technical Score", digits=(5, 2),
@@ -48,6 +64,11 @@ class Bid(ModelSQL, ModelView):
         'on_change_with_price_weight')
     total = Monetary("Total Price", currency='currency', digits='currency',
         readonly=True, help="The prices over the lot's estimated quantities.")
+    evaluated_price = Monetary("Evaluated Price", currency='currency',
+        digits='currency', readonly=True,
+        help="The total the bid is evaluated at: reduced by the SME "
+        "deduction for a small or micro enterprise; the contract keeps the "
+        "real total.")
     valid = fields.Boolean("Valid", readonly=True)
     invalid_reason = fields.Text("Invalid Reason", readonly=True,
         states={'invisible': Eval('valid', True)})
@@ -56,6 +77,35 @@ class Bid(ModelSQL, ModelView):
     total_score = fields.Numeric("Total Score", digits=(5, 2),
         readonly=True)
     rank = fields.Integer("Rank", readonly=True)
+    draw = fields.Integer("Draw", readonly=True,
+        help="The place drawn by lot among bids ranked equal.")
+    draw_note = fields.Text("Draw Note", readonly=True,
+        states={'invisible': ~Eval('draw')})
+    procurement_state = fields.Function(fields.Selection(
+            'get_procurement_states', "Procurement State"),
+        'on_change_with_procurement_state')
+    withdrawal = fields.Selection(WITHDRAWALS, "Withdrawal",
+        states={
+            'readonly': ~Eval('procurement_state').in_(
+                ['evaluating', 'awarded']),
+            },
+        help="Recorded when the bidder declines, cannot perform or is "
+        "disqualified: the lot passes to the next-ranked bid.")
+    withdrawal_date = fields.Date("Withdrawal Date",
+        states={
+            'readonly': ~Eval('procurement_state').in_(
+                ['evaluating', 'awarded']),
+            'required': Bool(Eval('withdrawal')),
+            'invisible': ~Eval('withdrawal'),
+            })
+    withdrawal_document = fields.Char("Withdrawal Document",
+        states={
+            'readonly': ~Eval('procurement_state').in_(
+                ['evaluating', 'awarded']),
+            'required': Bool(Eval('withdrawal')),
+            'invisible': ~Eval('withdrawal'),
+            },
+        help="The reference of the written statement or decision.")
 
     del _open
 
@@ -74,6 +124,20 @@ class Bid(ModelSQL, ModelView):
     @staticmethod
     def default_valid():
         return False
+
+    @staticmethod
+    def default_sme():
+        return False
+
+    @classmethod
+    def get_procurement_states(cls):
+        Procurement = Pool().get('care.procurement')
+        return Procurement.fields_get(['state'])['state']['selection']
+
+    @fields.depends('lot', '_parent_lot.procurement')
+    def on_change_with_procurement_state(self, name=None):
+        if self.lot and self.lot.procurement:
+            return self.lot.procurement.state
 
     @fields.depends('lot', '_parent_lot.state')
     def on_change_with_lot_state(self, name=None):
@@ -108,20 +172,47 @@ class Bid(ModelSQL, ModelView):
                     raise ValidationError(gettext(
                             'care_procurement.msg_contractor_no_uscc',
                             contractor=bid.contractor.rec_name))
+        if field_names & WITHDRAWAL_FIELDS:
+            for bid in bids:
+                if bid.withdrawal and not (bid.withdrawal_date
+                        and (bid.withdrawal_document or '').strip()):
+                    raise ValidationError(gettext(
+                            'care_procurement.msg_withdrawal_document',
+                            bid=bid.rec_name))
 
     @classmethod
     def check_modification(cls, mode, bids, values=None, external=False):
         super().check_modification(
             mode, bids, values=values, external=external)
-        # Once evaluating, only the scoring may change a bid
+        # Once evaluating, only the scoring and withdrawals change a bid
         if mode == 'write' and set(values) <= SCORING_FIELDS:
+            return
+        if mode == 'write' and set(values) <= (
+                SCORING_FIELDS | WITHDRAWAL_FIELDS):
+            for bid in bids:
+                bid.check_withdrawal(values)
             return
         for bid in bids:
             bid.lot.check_bids_open()
 
+    def check_withdrawal(self, values):
+        """A withdrawal is recorded once the bids are evaluated, until the
+        procurement is over; a decided lot's withdrawal stays"""
+        if self.lot.procurement.state not in {'evaluating', 'awarded'}:
+            raise AccessError(gettext(
+                    'care_procurement.msg_withdrawal_state',
+                    bid=self.rec_name))
+        if (self.withdrawal and 'withdrawal' in values
+                and values['withdrawal'] != self.withdrawal
+                and self.lot.state != 'open'):
+            raise AccessError(gettext(
+                    'care_procurement.msg_withdrawal_locked',
+                    bid=self.rec_name))
+
     def evaluate(self):
         """Return (total over the estimated quantities, the reasons that make
         the bid invalid or None)"""
+        procurement = self.lot.procurement
         prices = {l.service.id: l.unit_price for l in self.lines}
         reasons, total = [], Decimal(0)
         for lot_service in self.lot.services:
@@ -138,10 +229,28 @@ class Bid(ModelSQL, ModelView):
                         service=service.rec_name, price=price,
                         ceiling=lot_service.ceiling_price))
             total += price * lot_service.estimated_quantity
-        if self.technical_score is None:
+        total = total.quantize(Decimal('0.01'))
+        # 87号令 第六十三条: above the budget or the maximum price
+        if total > self.lot.budget:
+            reasons.append(gettext(
+                    'care_procurement.msg_bid_above_lot_budget',
+                    total=total, budget=self.lot.budget))
+        # The lowest-price methods do not score the technical offer
+        if (self.technical_score is None
+                and not procurement.decides_by_lowest_price()):
             reasons.append(gettext(
                     'care_procurement.msg_bid_no_technical_score'))
-        return total.quantize(Decimal('0.01')), '\n'.join(reasons) or None
+        return total, '\n'.join(reasons) or None
+
+    def get_evaluated_price(self):
+        """The total the bid is evaluated at: an SME's total reduced by the
+        procurement's deduction (政府采购促进中小企业发展管理办法 第九条)"""
+        if self.total is None:
+            return None
+        rate = self.lot.procurement.sme_deduction_rate()
+        if self.sme and rate:
+            return (self.total * (1 - rate)).quantize(Decimal('0.01'))
+        return self.total
 
 
 class BidLine(ModelSQL, ModelView):

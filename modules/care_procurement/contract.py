@@ -3,6 +3,8 @@
 import datetime as dt
 from decimal import Decimal
 
+from dateutil.relativedelta import relativedelta
+
 from trytond.i18n import gettext
 from trytond.model import (
     Index, ModelSQL, ModelView, Unique, Workflow, fields)
@@ -13,8 +15,11 @@ from trytond.pyson import Eval, If
 from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
-from .bid import USCC
+from .bid import CONTRACTOR_DOMAIN
 from .procurement import KINDS
+
+# 财政部令第102号: normally one year, at most three
+MAXIMUM_TERM_YEARS = 3
 
 
 class ContractCompanyMixin:
@@ -48,7 +53,7 @@ class Contract(Workflow, ModelSQL, ModelView):
             'currency.currency', "Currency"), 'on_change_with_currency')
     contractor = fields.Many2One('party.party', "Contractor", required=True,
         ondelete='RESTRICT', states=_draft,
-        domain=[('identifiers.type', '=', USCC)],
+        domain=CONTRACTOR_DOMAIN,
         context={'company': Eval('company', -1)}, depends={'company'})
     lot = fields.Many2One('care.procurement.lot', "Lot",
         ondelete='RESTRICT', states=_draft,
@@ -156,7 +161,9 @@ class Contract(Workflow, ModelSQL, ModelView):
             kind=lot.kind,
             start_date=dt.date(procurement.year, 1, 1),
             end_date=dt.date(procurement.year, 12, 31),
-            amount=min(bid.total, lot.budget),
+            # The winner's total, never capped: a bid above the lot's budget
+            # is invalid and cannot win
+            amount=bid.total,
             lines=[Line(service=s.service, unit_price=prices[s.service])
                 for s in lot.services],
             )
@@ -177,6 +184,9 @@ class Contract(Workflow, ModelSQL, ModelView):
     @classmethod
     def validate_fields(cls, contracts, field_names):
         super().validate_fields(contracts, field_names)
+        if field_names & {'start_date', 'end_date'}:
+            for contract in contracts:
+                contract.check_term()
         if field_names & {'amount', 'lot'}:
             for contract in contracts:
                 if contract.lot and contract.amount > contract.lot.budget:
@@ -185,6 +195,15 @@ class Contract(Workflow, ModelSQL, ModelView):
                             contract=contract.rec_name,
                             amount=contract.amount,
                             budget=contract.lot.budget))
+
+    def check_term(self):
+        "A contract of government-purchased services runs 3 years at most"
+        if self.start_date and self.end_date and self.end_date >= (
+                self.start_date + relativedelta(years=MAXIMUM_TERM_YEARS)):
+            raise ValidationError(gettext(
+                    'care_procurement.msg_contract_term',
+                    contract=self.rec_name, start=self.start_date,
+                    end=self.end_date, years=MAXIMUM_TERM_YEARS))
 
     @classmethod
     def check_modification(cls, mode, contracts, values=None,

@@ -1,5 +1,6 @@
 # This file is part of 莘情照护.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
+import random
 from decimal import Decimal
 
 from trytond.i18n import gettext
@@ -7,7 +8,6 @@ from trytond.model import (
     Index, ModelSQL, ModelView, Unique, Workflow, fields)
 from trytond.model.exceptions import AccessError, ValidationError
 from trytond.modules.currency.fields import Monetary
-from trytond.modules.social_assistance.tools import add_working_days
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
 from trytond.rpc import RPC
@@ -26,8 +26,6 @@ KINDS = [
     ('home_care', "Home Care"),
     ('placement', "Centralized Placement"),
     ]
-# An open tender with fewer valid bids fails (流标)
-OPEN_TENDER_MINIMUM_BIDS = 3
 
 
 class Procurement(Workflow, ModelSQL, ModelView):
@@ -63,10 +61,6 @@ class Procurement(Workflow, ModelSQL, ModelView):
     evaluation_date = fields.Date("Evaluation Date",
         states={'readonly': Eval('state') != 'evaluating'})
     award_date = fields.Date("Award Date", readonly=True)
-    publicity_end = fields.Function(fields.Date(
-            "Award Publicity Ends",
-            help="The award is published for the configured working days."),
-        'get_publicity_end')
     lots = fields.One2Many('care.procurement.lot', 'procurement', "Lots",
         states=_draft)
     lots_budget = fields.Function(Monetary("Lots Budget",
@@ -146,12 +140,6 @@ class Procurement(Workflow, ModelSQL, ModelView):
     def default_price_weight():
         Configuration = Pool().get('care.configuration')
         return Configuration(1).price_weight
-
-    def get_publicity_end(self, name):
-        Configuration = Pool().get('care.configuration')
-        if self.award_date:
-            return add_working_days(self.award_date,
-                Configuration(1).award_publicity_days)
 
     def get_lots_budget(self, name):
         return sum((l.budget or Decimal(0) for l in self.lots), Decimal(0))
@@ -281,18 +269,13 @@ class Lot(ModelSQL, ModelView):
             ], "State", readonly=True, required=True)
     awarded_bid = fields.Many2One('care.procurement.bid', "Awarded Bid",
         domain=[('lot', '=', Eval('id', -1)), ('valid', '=', True)],
-        states={
-            'readonly': ((Eval('procurement_state') != 'evaluating')
-                | (Eval('state') != 'open')),
-            },
-        help="Leave empty to award the bid ranked first; another bid needs "
-        "a written reason.")
-    award_reason = fields.Text("Award Reason",
-        states={
-            'readonly': ((Eval('procurement_state') != 'evaluating')
-                | (Eval('state') != 'open')),
-            },
-        help="Why the lot is awarded to a bid other than the first ranked.")
+        readonly=True,
+        help="The best-ranked valid bid without a withdrawal.")
+    valid_bids = fields.Function(fields.Integer("Valid Bids"),
+        'get_valid_bids')
+    minimum_bids = fields.Function(fields.Integer("Minimum Valid Bids",
+            help="The valid bids the procurement method needs."),
+        'on_change_with_minimum_bids')
     failure_reason = fields.Text("Failure Reason",
         states={'invisible': Eval('state') != 'failed'}, readonly=True)
     contracts = fields.One2Many('care.contract', 'lot', "Contracts",
@@ -312,6 +295,10 @@ class Lot(ModelSQL, ModelView):
                     'invisible': ((Eval('state') != 'awarded')
                         | Bool(Eval('contracts', []))),
                     'depends': ['state', 'contracts'],
+                    },
+                'redecide': {
+                    'invisible': Eval('state') != 'awarded',
+                    'depends': ['state'],
                     },
                 })
         # The button returns the contracts to Python callers; a client
@@ -344,12 +331,45 @@ class Lot(ModelSQL, ModelView):
     def get_rec_name(self, name):
         return f'{self.procurement.rec_name} / {self.name}'
 
+    def get_valid_bids(self, name):
+        # Before the evaluation no bid is valid yet
+        return len([b for b in self.bids if b.valid])
+
+    @fields.depends('procurement', '_parent_procurement.method')
+    def on_change_with_minimum_bids(self, name=None):
+        if self.procurement and self.procurement.method:
+            return self.procurement.get_minimum_bids()
+
     @classmethod
     def validate_fields(cls, lots, field_names):
         super().validate_fields(lots, field_names)
         if field_names & {'budget', 'procurement'}:
             for procurement in {l.procurement for l in lots}:
                 procurement.check_lots_budget()
+        if 'awarded_bid' in field_names:
+            for lot in lots:
+                lot.check_awarded_bid()
+
+    def ranked_bids(self):
+        "The valid bids in rank order"
+        return sorted((b for b in self.bids if b.valid and b.rank),
+            key=lambda b: b.rank)
+
+    def award_candidate(self):
+        """The bid the lot is awarded to: the best-ranked valid bid without
+        a withdrawal (87号令 第六十八条, 实施条例 第四十九条)"""
+        for bid in self.ranked_bids():
+            if not bid.withdrawal:
+                return bid
+
+    def check_awarded_bid(self):
+        "Refuse to award another bid than the candidate"
+        if self.awarded_bid and self.awarded_bid != self.award_candidate():
+            candidate = self.award_candidate()
+            raise ValidationError(gettext(
+                    'care_procurement.msg_award_not_candidate',
+                    lot=self.rec_name, bid=self.awarded_bid.rec_name,
+                    candidate=candidate.rec_name if candidate else ''))
 
     def check_bids_open(self):
         "Refuse changes to bids once the procurement is being evaluated"
@@ -360,7 +380,8 @@ class Lot(ModelSQL, ModelView):
 
     @classmethod
     def score(cls, lots):
-        "Check the bids of the lots and score the valid ones (综合评分法)"
+        """Check the bids of the lots, score the valid ones (综合评分法) or
+        take their prices (lowest-price methods) and rank them"""
         Bid = Pool().get('care.procurement.bid')
         to_save = []
         for lot in lots:
@@ -368,58 +389,121 @@ class Lot(ModelSQL, ModelView):
             for bid in bids:
                 bid.total, bid.invalid_reason = bid.evaluate()
                 bid.valid = not bid.invalid_reason
-            valid = sorted((b for b in bids if b.valid),
-                key=lambda b: b.total)
-            lowest = valid[0].total if valid else None
-            weight = lot.procurement.price_weight
-            for bid in bids:
-                if bid.valid and bid.total:
-                    bid.price_score = (lowest / bid.total * weight).quantize(
-                        Decimal('0.01'))
-                elif bid.valid:
-                    # A zero total is the lowest one
-                    bid.price_score = weight
-                else:
-                    bid.price_score = None
-                bid.total_score = (
-                    bid.price_score + (bid.technical_score or 0)
-                    if bid.valid else None)
-            ranked = sorted(valid,
-                key=lambda b: (-b.total_score, b.total, b.id))
+                bid.evaluated_price = (
+                    bid.get_evaluated_price() if bid.valid else None)
+                bid.price_score = bid.total_score = None
+                bid.rank = bid.draw = bid.draw_note = None
+            valid = [b for b in bids if b.valid]
+            if lot.procurement.decides_by_lowest_price():
+                ranked = cls.rank_by_lowest_price(valid)
+            else:
+                cls.score_bids(lot, valid)
+                ranked = cls.rank_by_score(valid)
             for rank, bid in enumerate(ranked, start=1):
                 bid.rank = rank
-            for bid in bids:
-                if not bid.valid:
-                    bid.rank = None
             to_save.extend(bids)
         Bid.save(to_save)
 
     @classmethod
+    def score_bids(cls, lot, bids):
+        """Price score = lowest evaluated price / the bid's × price weight;
+        total score = price score + technical score"""
+        weight = lot.procurement.price_weight
+        lowest = min((b.evaluated_price for b in bids), default=None)
+        for bid in bids:
+            if bid.evaluated_price:
+                bid.price_score = (
+                    lowest / bid.evaluated_price * weight).quantize(
+                    Decimal('0.01'))
+            else:
+                # A zero price is the lowest one
+                bid.price_score = weight
+            bid.total_score = bid.price_score + (bid.technical_score or 0)
+
+    @classmethod
+    def rank_by_score(cls, bids):
+        """Total score, then the lower price, then the higher technical
+        score (87号令 第五十五条); still equal: drawn by lot"""
+        return cls.draw_ties(bids, lambda b: (
+                -b.total_score, b.total, -(b.technical_score or 0)))
+
+    @classmethod
+    def rank_by_lowest_price(cls, bids):
+        """The lowest evaluated price first (财政部令第74号 第三十五条,
+        第四十八条); equal prices: drawn by lot"""
+        return cls.draw_ties(bids, lambda b: b.evaluated_price)
+
+    @classmethod
+    def draw_ties(cls, bids, key):
+        """Sort the bids by key; bids of an equal key are ordered by lot,
+        the draw recorded on each (never by record id)"""
+        # Unpredictable, as a draw must be
+        rng = random.SystemRandom()
+        groups = {}
+        for bid in bids:
+            groups.setdefault(key(bid), []).append(bid)
+        ranked = []
+        for value in sorted(groups):
+            group = groups[value]
+            if len(group) > 1:
+                rng.shuffle(group)
+                names = ', '.join(b.contractor.rec_name for b in group)
+                for draw, bid in enumerate(group, start=1):
+                    bid.draw = draw
+                    bid.draw_note = gettext(
+                        'care_procurement.msg_bid_drawn_by_lot',
+                        draw=draw, count=len(group), bids=names)
+            ranked.extend(group)
+        return ranked
+
+    @classmethod
     def decide(cls, lots):
-        """Award each lot to its chosen bid (with a reason) or the first
-        ranked one; fail it when it has too few valid bids"""
+        """Award each lot to the best-ranked valid bid without a withdrawal;
+        fail it when it has fewer valid bids than its method needs"""
         for lot in lots:
+            procurement = lot.procurement
             valid = [b for b in lot.bids if b.valid]
-            minimum = (OPEN_TENDER_MINIMUM_BIDS
-                if lot.procurement.method == 'open_tender' else 1)
-            if len(valid) < minimum:
+            if len(valid) < procurement.get_minimum_bids():
                 lot.state = 'failed'
-                lot.failure_reason = gettext(
-                    'care_procurement.msg_lot_too_few_bids',
-                    count=len(valid), minimum=minimum)
+                lot.failure_reason = procurement.too_few_bids_message(
+                    len(valid))
                 lot.awarded_bid = None
                 continue
-            first = min(valid, key=lambda b: b.rank)
-            if lot.awarded_bid and lot.awarded_bid != first:
-                if not (lot.award_reason or '').strip():
-                    raise ValidationError(gettext(
-                            'care_procurement.msg_award_reason_required',
-                            lot=lot.rec_name,
-                            bid=lot.awarded_bid.rec_name))
-            else:
-                lot.awarded_bid = first
+            candidate = lot.award_candidate()
+            if not candidate:
+                lot.state = 'failed'
+                lot.failure_reason = gettext(
+                    'care_procurement.msg_lot_no_candidate')
+                lot.awarded_bid = None
+                continue
+            lot.awarded_bid = candidate
             lot.state = 'awarded'
         cls.save(lots)
+
+    @classmethod
+    @ModelView.button
+    def redecide(cls, lots):
+        """Award each lot whose awarded bid withdrew to the next-ranked bid
+        (87号令 第六十八条): before any of its contracts runs; the withdrawn
+        bidder's draft contracts go"""
+        Contract = Pool().get('care.contract')
+        to_decide, drafts = [], []
+        for lot in lots:
+            if lot.state != 'awarded':
+                continue
+            if not lot.awarded_bid or not lot.awarded_bid.withdrawal:
+                raise ValidationError(gettext(
+                        'care_procurement.msg_redecide_no_withdrawal',
+                        lot=lot.rec_name))
+            for contract in lot.contracts:
+                if contract.state != 'draft':
+                    raise ValidationError(gettext(
+                            'care_procurement.msg_redecide_contract',
+                            lot=lot.rec_name, contract=contract.rec_name))
+                drafts.append(contract)
+            to_decide.append(lot)
+        Contract.delete(drafts)
+        cls.decide(to_decide)
 
     @classmethod
     @ModelView.button

@@ -5,14 +5,14 @@ from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
-from .bid import USCC
+from .bid import CONTRACTOR_DOMAIN
 
 
 class User(metaclass=PoolMeta):
     __name__ = 'res.user'
 
     care_contractor = fields.Many2One('party.party', "Contractor",
-        domain=[('identifiers.type', '=', USCC)],
+        domain=CONTRACTOR_DOMAIN,
         context={'company': Eval('company', -1)}, depends={'company'},
         help="The contractor whose records this user works on; "
         "such a user sees nothing of other contractors.")

@@ -1,6 +1,5 @@
 # This file is part of 莘情照护.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
-import datetime as dt
 import math
 import random
 from decimal import Decimal
@@ -360,14 +359,17 @@ class Check(ContractCompanyMixin, Workflow, ModelSQL, ModelView):
         Visit = pool.get('care.visit')
         Rectification = pool.get('care.rectification')
         Configuration = pool.get('care.configuration')
+        Holiday = pool.get('social_assistance.holiday')
         checks = [c for c in checks if c.result == 'pending']
         cls.fail(checks)
         Visit.evaluate([cv.visit.id for c in checks for cv in c.visits
                 if not cv.delivered])
+        # Rectification deadlines count working days (DESIGN.md), by the
+        # holiday calendar
         days = Configuration(1).rectification_days
         Rectification.save([Rectification(
                     check=c, contract=c.contract, requirement=c.reasons,
-                    deadline=c.date + dt.timedelta(days=days))
+                    deadline=Holiday.add_working_days(c.date, days))
                 for c in checks])
 
     @classmethod

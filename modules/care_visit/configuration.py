@@ -7,11 +7,14 @@ from trytond.pool import PoolMeta
 class Configuration(metaclass=PoolMeta):
     __name__ = 'care.configuration'
 
-    rectification_days = fields.Integer("Rectification Days", required=True,
+    rectification_days = fields.Integer(
+        "Rectification Working Days", required=True,
         domain=[('rectification_days', '>', 0)],
-        help="Calendar days a contractor has to rectify a failed inspection.")
+        help="Working days a contractor has to rectify a failed inspection, "
+        "counted from the inspection by the holiday calendar.")
 
     @staticmethod
     def default_rectification_days():
-        return 15
+        # Two weeks of working days
+        return 10
 

@@ -9,7 +9,6 @@ from trytond.pyson import Eval
 from trytond.wizard import Button, StateAction, StateView, Wizard
 
 from .person import SELF_CARE_LEVELS
-from .tools import add_working_days
 
 # The six indicators of 生活自理能力评估, in the order of the form
 INDICATORS = ['eating', 'dressing', 'transfer', 'toileting', 'walking',
@@ -221,8 +220,11 @@ class ReportChange(Wizard):
         return {'date': Pool().get('ir.date').today()}
 
     def do_open_(self, action):
-        Assessment = Pool().get('social_assistance.assessment')
-        due = add_working_days(self.start.date, REASSESSMENT_WORKING_DAYS)
+        pool = Pool()
+        Assessment = pool.get('social_assistance.assessment')
+        Holiday = pool.get('social_assistance.holiday')
+        due = Holiday.add_working_days(
+            self.start.date, REASSESSMENT_WORKING_DAYS)
         assessments = Assessment.create([{
                     'person': p.id,
                     'kind': 'reassessment',

@@ -11,7 +11,7 @@ from trytond.model import (
     Index, ModelSQL, ModelView, Unique, Workflow, fields)
 from trytond.model.exceptions import ValidationError
 from trytond.pool import Pool
-from trytond.pyson import Eval, Id, If
+from trytond.pyson import Bool, Eval, Id, If
 from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
@@ -38,14 +38,52 @@ STATES = [
     ('suspended', "Suspended"),
     ('terminated', "Terminated"),
     ]
+# The reasons of the Measures for Recognising Extreme-Poverty Persons
+# (Min Fa [2021] No. 43), the codes are contract (DESIGN.md)
 TERMINATION_REASONS = [
     (None, ""),
-    ('death', "Death"),
-    ('no_longer_eligible', "No Longer Eligible"),
-    ('moved', "Moved Away"),
-    ('other', "Other"),
+    ('death', "Death or Declared Dead or Missing"),
+    ('work_ability', "Able to Work"),
+    ('imprisoned', "Serving a Prison Sentence"),
+    ('income_assets', "Income or Assets Above the Conditions"),
+    ('supporter_able', "Supporter Able to Support"),
+    ('voluntary', "Voluntary Withdrawal"),
+    ('adult', "Turned 18 and Not in School"),
+    ('transferred', "Moved Out of the County"),
+    ]
+# The reasons of before issue 14 and the code each became
+OLD_TERMINATION_REASONS = {
+    'no_longer_eligible': 'income_assets',
+    'moved': 'transferred',
+    # No reason of the Measures means "other": the bureau's grounds were
+    # the conditions of art. 2 (income and assets); the note stays
+    'other': 'income_assets',
+    }
+# Days of public notice (gongshi) before a termination other than death
+NOTICE_DAYS = 7
+DISABILITY_CLASSES = [
+    (None, ""),
+    ('visual', "Visual"),
+    ('hearing', "Hearing"),
+    ('speech', "Speech"),
+    ('physical', "Physical"),
+    ('intellectual', "Intellectual"),
+    ('mental', "Mental"),
+    ('multiple', "Multiple"),
+    ]
+DISABILITY_GRADES = [
+    (None, ""),
+    ('1', "Grade 1"),
+    ('2', "Grade 2"),
+    ('3', "Grade 3"),
+    ('4', "Grade 4"),
     ]
 ADULT_AGE = 18
+ELDERLY_AGE = 60
+# A minor is recognised under 16; at 16 or 17 only with a reason
+MINOR_AGE = 16
+# The days ahead the list of minors turning 18 looks
+ADULT_NOTICE_DAYS = 90
 # The message of each reason identity.identity_error gives
 ID_NUMBER_MESSAGES = {
     identity.FORMAT: 'social_assistance.msg_id_number_format',
@@ -198,6 +236,35 @@ class Person(
     termination_note = fields.Char(
         "Termination Note", readonly=True,
         states={'invisible': Eval('state') != 'terminated'})
+    termination_decision_date = fields.Date(
+        "Termination Decision Date", readonly=True,
+        states={'invisible': Eval('state') != 'terminated'})
+    notice_end = fields.Date(
+        "Public Notice End", readonly=True,
+        states={'invisible': ~Eval('notice_end')},
+        help="The last day of the 7-day public notice of the termination.")
+    in_school = fields.Boolean(
+        "In School",
+        help="In compulsory education, ordinary senior high school or "
+        "secondary vocational school: a minor stays eligible after 18.")
+    adult_date = fields.Function(
+        fields.Date("Turns 18 On"), 'get_adult_date')
+    turning_adult = fields.Function(
+        fields.Boolean(
+            "Turning 18 Soon",
+            help="Turns 18 within the next 90 days."),
+        'get_turning_adult', searcher='search_turning_adult')
+    category_reason = fields.Char(
+        "Category Reason", size=200,
+        help="Why a minor was recognised at 16 or 17.")
+    disability_class = fields.Selection(
+        DISABILITY_CLASSES, "Disability Class")
+    disability_grade = fields.Selection(
+        DISABILITY_GRADES, "Disability Grade",
+        states={'required': Bool(Eval('disability_class'))})
+    disability_certificate = fields.Char(
+        "Disability Certificate Number", size=30,
+        states={'required': Bool(Eval('disability_class'))})
     suspensions = fields.One2Many(
         'social_assistance.person.suspension', 'person', "Suspensions",
         readonly=True)
@@ -248,9 +315,28 @@ class Person(
                     },
                 })
 
+    @classmethod
+    def __register__(cls, module):
+        super().__register__(module)
+        cls._migrate_termination_reasons()
+
+    @classmethod
+    def _migrate_termination_reasons(cls):
+        "The termination reasons of before issue 14 become the new codes"
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        for old, new in OLD_TERMINATION_REASONS.items():
+            cursor.execute(*table.update(
+                    [table.termination_reason], [new],
+                    where=table.termination_reason == old))
+
     @staticmethod
     def default_state():
         return 'active'
+
+    @staticmethod
+    def default_in_school():
+        return False
 
     @staticmethod
     def default_support_mode():
@@ -305,7 +391,9 @@ class Person(
                 ('birth_date', '>', adult_birth),
                 ('mental_illness', '=', True),
                 ],
+            # Carers and emergency contacts are no guardians
             ('guardians', 'not where', [
+                    ('role', '=', 'guardian'),
                     ('start_date', '<=', today),
                     ['OR',
                         ('end_date', '=', None),
@@ -325,6 +413,36 @@ class Person(
     def search_needs_guardian(cls, name, clause):
         _, operator, value = clause
         domain = cls._needs_guardian_domain()
+        if (operator == '=') == bool(value):
+            return domain
+        return [('id', 'not in', cls.search(domain, query=True))]
+
+    def get_adult_date(self, name):
+        if self.birth_date:
+            return self.birth_date + relativedelta(years=ADULT_AGE)
+
+    @classmethod
+    def _turning_adult_domain(cls):
+        "Persons not yet 18 who turn 18 within ADULT_NOTICE_DAYS"
+        today = Pool().get('ir.date').today()
+        horizon = today + dt.timedelta(days=ADULT_NOTICE_DAYS)
+        return [
+            ('state', '!=', 'terminated'),
+            ('birth_date', '>', today - relativedelta(years=ADULT_AGE)),
+            ('birth_date', '<=', horizon - relativedelta(years=ADULT_AGE)),
+            ]
+
+    @classmethod
+    def get_turning_adult(cls, persons, name):
+        soon = set(map(int, cls.search([
+                        ('id', 'in', [p.id for p in persons]),
+                        ] + cls._turning_adult_domain())))
+        return {p.id: p.id in soon for p in persons}
+
+    @classmethod
+    def search_turning_adult(cls, name, clause):
+        _, operator, value = clause
+        domain = cls._turning_adult_domain()
         if (operator == '=') == bool(value):
             return domain
         return [('id', 'not in', cls.search(domain, query=True))]
@@ -402,6 +520,40 @@ class Person(
                 cls.check_id_number(
                     person.id_number, cls.__names__('id_number')['field'],
                     person.name)
+        if field_names & {'id_number', 'categories', 'start_date',
+                'category_reason'}:
+            for person in persons:
+                person.check_categories_age()
+
+    def age_on(self, date):
+        "The age in whole years on the date"
+        # From the number: the birth date is computed after validation
+        if (self.id_number and date
+                and not identity.identity_error(self.id_number)):
+            return relativedelta(
+                date, identity.birth_date(self.id_number)).years
+
+    def check_categories_age(self):
+        """The categories must fit the age at recognition (Min Fa [2021]
+        No. 43): elderly 60 or older, minor under 16 (16 or 17 with a
+        reason)"""
+        age = self.age_on(self.start_date)
+        if age is None:
+            return
+        categories = self.categories or ()
+        if 'elderly' in categories and age < ELDERLY_AGE:
+            raise ValidationError(gettext(
+                    'social_assistance.msg_person_elderly_age',
+                    person=self.rec_name, age=age, date=self.start_date))
+        if 'minor' in categories:
+            if age >= ADULT_AGE:
+                raise ValidationError(gettext(
+                        'social_assistance.msg_person_minor_adult',
+                        person=self.rec_name, age=age, date=self.start_date))
+            if age >= MINOR_AGE and not self.category_reason:
+                raise ValidationError(gettext(
+                        'social_assistance.msg_person_minor_reason',
+                        person=self.rec_name, age=age, date=self.start_date))
 
     @classmethod
     def check_id_number(cls, number, field_string, record_name):
@@ -465,23 +617,52 @@ class Person(
         Suspension.save(to_close)
 
     @classmethod
+    def notice_end_of(cls, decision_date):
+        "The last day of the public notice of a termination decided on date"
+        return decision_date + dt.timedelta(days=NOTICE_DAYS)
+
+    @classmethod
+    def termination_end_date(cls, decision_date):
+        """The last eligible day of a termination (not a death) decided on
+        the date: the last day of the month in which the notice ends"""
+        notice_end = cls.notice_end_of(decision_date)
+        return notice_end + relativedelta(day=31)
+
+    @classmethod
     @Workflow.transition('terminated')
     def end_eligibility(cls, persons, reason, date, note=None):
         """Terminate the persons: on death the date is the death date and
-        the day before is the last eligible day, else the date is the last
-        eligible day"""
+        the day before is the last eligible day; else the date is the
+        decision date, a 7-day public notice follows and support ends on the
+        last day of the month in which the notice ends (Min Fa [2021]
+        No. 43)"""
         for person in persons:
             if date < person.start_date:
                 raise ValidationError(gettext(
                         'social_assistance.msg_termination_before_start',
                         person=person.rec_name, date=person.start_date))
+            if reason == 'adult':
+                person.check_adult_termination(date)
         values = {'termination_reason': reason, 'termination_note': note}
         if reason == 'death':
             values['death_date'] = date
             values['end_date'] = date - dt.timedelta(days=1)
         else:
-            values['end_date'] = date
+            values['termination_decision_date'] = date
+            values['notice_end'] = cls.notice_end_of(date)
+            values['end_date'] = cls.termination_end_date(date)
         cls.write(persons, values)
+
+    def check_adult_termination(self, date):
+        """A minor stays eligible to 18, and beyond while in school (Min Fa
+        [2021] No. 43)"""
+        age = self.age_on(date)
+        if self.in_school or (age is not None and age < ADULT_AGE):
+            raise ValidationError(gettext(
+                    'social_assistance.msg_termination_adult_in_school'
+                    if self.in_school
+                    else 'social_assistance.msg_termination_adult_minor',
+                    person=self.rec_name, date=date))
 
     @classmethod
     @ModelView.button_action('social_assistance.wizard_person_suspend')
@@ -606,9 +787,27 @@ class TerminateStart(ModelView):
         [r for r in TERMINATION_REASONS if r[0]], "Reason", required=True)
     date = fields.Date(
         "Date", required=True,
-        help="The death date, or else the last eligible day.")
-    note = fields.Char("Note",
-        states={'required': Eval('reason') == 'other'})
+        help="The death date, or else the date of the termination decision.")
+    notice_end = fields.Date(
+        "Public Notice End", readonly=True,
+        states={'invisible': Eval('reason') == 'death'})
+    end_date = fields.Date(
+        "Last Eligible Day", readonly=True)
+    note = fields.Char("Note")
+
+    @fields.depends('reason', 'date')
+    def on_change_with_notice_end(self):
+        if self.date and self.reason != 'death':
+            return Pool().get('social_assistance.person').notice_end_of(
+                self.date)
+
+    @fields.depends('reason', 'date')
+    def on_change_with_end_date(self):
+        Person = Pool().get('social_assistance.person')
+        if self.date:
+            if self.reason == 'death':
+                return self.date - dt.timedelta(days=1)
+            return Person.termination_end_date(self.date)
 
 
 class Terminate(_PersonStateWizard):

@@ -22,6 +22,7 @@ from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
 
 from . import identity, tabular
+from .guardian import relation_category
 from .import_format import ImportFormatMixin, format_path, load_format
 from .sql_tools import insert_many, update_row
 from .tools import RowError, parse_coordinate
@@ -30,12 +31,16 @@ CHUNK = 1000
 # The records a call of an ORM hook gets: browse checks all the ids of a
 # call for each record
 HOOK_SLICE = 100
+# warnings: the (line number, reason) of rows stored with a warning
 ImportResult = namedtuple(
-    'ImportResult', ['created', 'updated', 'unchanged', 'rejected'])
+    'ImportResult',
+    ['created', 'updated', 'unchanged', 'rejected', 'warnings'],
+    defaults=[()])
 PERSON_FIELDS = ['name', 'phone', 'division', 'town', 'address', 'latitude',
     'longitude', 'support_mode', 'categories', 'mental_illness', 'start_date',
     'death_date', 'end_date', 'state', 'termination_reason', 'self_care']
-GUARDIAN_FIELDS = ['name', 'id_number', 'phone', 'relation']
+GUARDIAN_FIELDS = ['name', 'id_number', 'phone', 'relation',
+    'relation_text', 'role']
 # The message of each reason identity.identity_error gives
 ID_NUMBER_MESSAGES = {
     identity.FORMAT: 'social_assistance.msg_import_id_number_format',
@@ -165,6 +170,7 @@ class PersonRoster(ImportFormatMixin, Model):
             'address': Person.address.size,
             'guardian_name': Guardian.name.size,
             'guardian_phone': Guardian.phone.size,
+            'guardian_relation': Guardian.relation_text.size,
             }
 
     @classmethod
@@ -229,8 +235,20 @@ class PersonRoster(ImportFormatMixin, Model):
             guardian['id_number'] = cls.parse_id_number(
                 raw['guardian_id_number'], 'guardian_id_number')
         if raw.get('guardian_relation'):
-            guardian['relation'] = cls.parse_word(
-                raw['guardian_relation'], 'guardian_relation')
+            # The words as people write them are kept; words no table knows
+            # store the guardian all the same, with a warning
+            guardian['relation_text'] = raw['guardian_relation']
+            guardian['relation'] = relation_category(raw['guardian_relation'])
+            if guardian['relation'] is None:
+                guardian['relation'] = 'other'
+                row.setdefault('warnings', []).append(str(cls.row_error(
+                            'social_assistance.'
+                            'msg_import_guardian_relation_unknown',
+                            'guardian_relation',
+                            value=raw['guardian_relation']).args[0]))
+        if raw.get('guardian_role'):
+            guardian['role'] = cls.parse_word(
+                raw['guardian_role'], 'guardian_role')
         if raw.get('guardian_phone'):
             guardian['phone'] = raw['guardian_phone']
         if raw.get('guardian_name'):
@@ -252,7 +270,7 @@ class PersonRoster(ImportFormatMixin, Model):
         sizes = cls.cell_sizes()
         seen = set()
         counts = {'created': 0, 'updated': 0, 'unchanged': 0}
-        rejected = []
+        rejected, warnings = [], []
         done = 0
         for chunk in grouped_slice(rows, CHUNK):
             chunk = list(chunk)
@@ -270,13 +288,15 @@ class PersonRoster(ImportFormatMixin, Model):
                 except RowError as error:
                     rejected.append((line, str(error.args[0])))
                     continue
+                warnings.extend(
+                    (line, w) for w in row.pop('warnings', []))
                 parsed.append(row)
             for key, value in cls._store(parsed).items():
                 counts[key] += value
             done += len(chunk)
             if progress:
                 progress(done)
-        return ImportResult(rejected=rejected, **counts)
+        return ImportResult(rejected=rejected, warnings=warnings, **counts)
 
     @classmethod
     def _store(cls, rows):
@@ -467,8 +487,12 @@ class PersonRoster(ImportFormatMixin, Model):
         for person, values in wanted.items():
             match = cls._match_guardian(values, existing.get(person, []))
             if match is None:
-                to_create.append([person, starts[person]] + [
-                        values.get(f) for f in GUARDIAN_FIELDS])
+                role = values.get('role') or Guardian.default_role()
+                basis = (Guardian.basis_of(values.get('relation'))
+                    if role == 'guardian' else None)
+                to_create.append([person, starts[person], basis] + [
+                        role if f == 'role' else values.get(f)
+                        for f in GUARDIAN_FIELDS])
                 changed.add(person)
                 continue
             diff = {f: v for f, v in values.items() if match[f] != v}
@@ -478,7 +502,8 @@ class PersonRoster(ImportFormatMixin, Model):
                 changed.add(person)
         if to_create:
             ids = insert_many(Guardian,
-                ['person', 'start_date'] + GUARDIAN_FIELDS, to_create)
+                ['person', 'start_date', 'legal_basis'] + GUARDIAN_FIELDS,
+                to_create)
             Guardian._insert_history(ids)
         return changed
 

@@ -1,19 +1,23 @@
 # This file is part of 莘情照护.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
-"""Pure helpers shared by the modules: dates, imported rows and the values
-SQLite returns as text."""
+"""Helpers shared by the modules: working days, imported rows and the
+values SQLite returns as text."""
 import datetime as dt
 from decimal import Decimal
 
+from trytond.pool import Pool
+
 
 def add_working_days(date, days):
-    """Return the date `days` working days (Monday to Friday) after date.
-    Public holidays are not known to the system and count as working days."""
-    while days > 0:
-        date += dt.timedelta(days=1)
-        if date.weekday() < 5:
-            days -= 1
-    return date
+    """Return the date `days` working days after date, by the holiday
+    calendar (social_assistance.holiday).
+
+    Kept for the modules and scripts that import it: the calendar is data of
+    the database (officers add each year's arrangement), so this needs a
+    transaction and delegates to the model through the pool, where an
+    overriding module's rule applies too."""
+    Holiday = Pool().get('social_assistance.holiday')
+    return Holiday.add_working_days(date, days)
 
 
 class RowError(Exception):

@@ -7,8 +7,8 @@ import sys
 
 from . import database as db
 from . import (
-    demo_checks, demo_county, demo_finance, demo_procurement, demo_visits,
-    import_visits)
+    demo_acceptance, demo_checks, demo_county, demo_finance,
+    demo_procurement, demo_visits, import_visits)
 from .i18n import N_, _, pad, screen_width
 from .import_persons import import_file
 from .init import initialise
@@ -128,6 +128,7 @@ def _procure(pool, rng, today, towns_per_lot):
     "The procurement, its contracts and their users: (password, logins)"
     _procurement, _rerun, contracts = demo_procurement.build(
         pool, rng, today, towns_per_lot)
+    demo_acceptance.record(pool, today, contracts)
     return _create_users(pool, contracts)
 
 
@@ -186,7 +187,7 @@ def _life_events(pool, rng, today):
     Person = pool.get('social_assistance.person')
     Assessment = pool.get('social_assistance.assessment')
     from trytond.modules.social_assistance.assessment import INDICATORS
-    from trytond.modules.social_assistance.tools import add_working_days
+    Holiday = pool.get('social_assistance.holiday')
     words = demo_county.words()
     active = Person.search([('state', '=', 'active')], order=[('id', 'ASC')])
     rng.shuffle(active)
@@ -213,7 +214,7 @@ def _life_events(pool, rng, today):
         Assessment.create([{'person': person.id, 'kind': 'reassessment',
                     'date': None, 'reported_date': reported,
                     'change': rng.choice(words['report_changes']),
-                    'due_date': add_working_days(reported, 10)}])
+                    'due_date': Holiday.add_working_days(reported, 10)}])
 
     for person in suspended:
         Person.start_suspension([person],
@@ -231,8 +232,14 @@ def _life_events(pool, rng, today):
         Person.end_eligibility([person], 'death',
             after_start(person, rng.randint(1, 150)))
     for person in moved:
-        Person.end_eligibility([person], 'moved',
+        Person.end_eligibility([person], 'transferred',
             after_start(person, rng.randint(1, 150)))
+    # Of the minors turning 18 within 90 days, one in two is still in school
+    # and stays eligible; the others are the officer's to act on
+    turning = Person.search([('turning_adult', '=', True)],
+        order=[('id', 'ASC')])
+    if turning[::2]:
+        Person.write(turning[::2], {'in_school': True})
 
 
 def _create_users(pool, contracts):
@@ -405,9 +412,16 @@ def summary(name, out=sys.stdout):
                     [('state', '=', 'draft')])),
             (_('  overdue'), Assessment.search_count(
                     [('overdue', '=', True)])),
-            (_('Guardians'), Guardian.search_count([])),
+            (_('Guardians'), Guardian.search_count(
+                    [('role', '=', 'guardian')])),
+            (_('Entrusted carers and emergency contacts'),
+                Guardian.search_count([('role', '!=', 'guardian')])),
             (_('Persons needing a guardian'), count(
                     [('needs_guardian', '=', True)])),
+            (_('Minors turning 18 within 90 days'), count(
+                    [('turning_adult', '=', True)])),
+            (_('  not in school'), count([('turning_adult', '=', True),
+                        ('in_school', '=', False)])),
             ] + _procurement_summary(pool) + _supervision_summary(pool)
     print(_('Demo county (division codes are illustrative):'), file=out)
     width = max(screen_width(label) for label, _v in lines)

@@ -72,8 +72,34 @@ class IdNumbers:
                 return number
 
 
+@cache
+def guardian_words():
+    """The relations of the demo's guardians, carers and contacts as rosters
+    write them (data/guardians.json)"""
+    with open(os.path.join(DATA, 'guardians.json'), encoding='utf-8') as file:
+        return json.load(file)
+
+
 def _date_between(rng, start, end):
     return start + dt.timedelta(days=rng.randrange((end - start).days + 1))
+
+
+def _years_after(date, years):
+    "The date years later (28 February for a 29 February)"
+    try:
+        return date.replace(year=date.year + years)
+    except ValueError:
+        return date.replace(year=date.year + years, day=28)
+
+
+def _age(birth, date):
+    return date.year - birth.year - ((date.month, date.day)
+        < (birth.month, birth.day))
+
+
+# The first rows are minors turning 18 within 90 days (the registry's list
+# of minors turning 18): the days until their 18th birthday
+TURNING_ADULT_DAYS = [30, 75]
 
 
 def roster(rng, count, county, today):
@@ -86,7 +112,7 @@ def roster(rng, count, county, today):
     numbers = IdNumbers(rng)
     town_centres = {name: (CENTRE[0] + rng.uniform(-0.2, 0.2),
             CENTRE[1] + rng.uniform(-0.2, 0.2)) for name, _, _ in county}
-    for _ in range(count):
+    for index in range(count):
         roll = rng.random()
         if roll < 0.04:
             birth = _date_between(rng, today.replace(year=today.year - 17),
@@ -97,19 +123,30 @@ def roster(rng, count, county, today):
         else:
             birth = _date_between(rng, dt.date(1928, 1, 1),
                 dt.date(1965, 12, 31))
+        if index < len(TURNING_ADULT_DAYS):
+            birth = _years_after(today, -18) + dt.timedelta(
+                days=TURNING_ADULT_DAYS[index])
         gender = rng.choice(['male', 'female'])
-        age = (today - birth).days // 365
+        age = _age(birth, today)
         town, town_code, villages = rng.choice(county)
         village, village_code = rng.choice(villages)
-        start = _date_between(rng, max(birth, dt.date(2012, 1, 1)),
-            today - dt.timedelta(days=60))
+        latest = today - dt.timedelta(days=60)
+        if age < 18:
+            # A minor is recognised under 16 (Min Fa [2021] No. 43)
+            latest = min(latest, _years_after(birth, 16) - dt.timedelta(
+                    days=1))
+        start = _date_between(rng, max(birth, dt.date(2012, 1, 1)), latest)
+        start_age = _age(birth, start)
         categories = []
-        if age >= 60:
+        # Elderly: 60 or older when recognised; who was recognised younger
+        # was recognised for a disability
+        if age >= 60 and start_age >= 60:
             categories.append('elderly')
         if age < 18:
             categories.append('minor')
         # Adults under 60 are supported for a disability
-        if 18 <= age < 60 or (age >= 60 and rng.random() < 0.2):
+        if 18 <= age < 60 or (age >= 60 and rng.random() < 0.2) or (
+                age >= 60 and start_age < 60):
             categories.append('disabled')
         mental = rng.random() < 0.04
         self_care = rng.choices(['capable', 'partial', 'none'],
@@ -138,13 +175,20 @@ def roster(rng, count, county, today):
         if rng.random() < 0.008:
             row['death_date'] = _date_between(rng, start, today).isoformat()
         # Minors and persons with mental illness have a guardian, but for a
-        # few the bureau still has to find one
+        # few the bureau still has to find one; a few persons who lost
+        # self-care have a carer the town entrusts or a contact.  The
+        # relation is in the words a roster writes: orphaned minors are
+        # mostly with grandparents, aunts and uncles
         needs = age < 18 or mental
-        if (needs and rng.random() < 0.93) or (
-                self_care == 'none' and rng.random() < 0.3):
-            relation = ('parent' if age < 18 and rng.random() < 0.5
-                else rng.choice(['child', 'sibling', 'relative',
-                        'village_committee']))
+        relations = guardian_words()
+        role = None
+        if needs and rng.random() < 0.93:
+            role = 'guardian'
+            relation = rng.choice(relations['minor' if age < 18 else 'adult'])
+        elif self_care == 'none' and rng.random() < 0.3:
+            role = rng.choice(['carer', 'carer', 'contact'])
+            relation = rng.choice(relations[role])
+        if role:
             g_birth = _date_between(rng, dt.date(1955, 1, 1),
                 dt.date(1995, 12, 31))
             g_gender = rng.choice(['male', 'female'])
@@ -154,7 +198,8 @@ def roster(rng, count, county, today):
                         else 'given_female']),
                 'guardian_id_number': numbers.make(g_birth, g_gender),
                 'guardian_phone': f'13{rng.randrange(10**9):09d}',
-                'guardian_relation': word['guardian_relation'][relation],
+                'guardian_relation': relation,
+                'guardian_role': word['guardian_role'][role],
                 })
         yield row
 

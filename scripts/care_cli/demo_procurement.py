@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from stdnum.cn import uscc
 
-from . import demo_county, demo_visits
+from . import demo_county, demo_legal, demo_visits
 
 TOWNS_PER_LOT = 4
 # Ceiling prices and the quantities a year of a lot is estimated at, a person
@@ -139,6 +139,7 @@ def build(pool, rng, today, towns_per_lot=TOWNS_PER_LOT):
     contracts = Lot.create_contract(awarded)
     Contract.write(contracts, {'start_date': start, 'end_date': end,
             'penalty_per_failed_check': Decimal(200)})
+    demo_legal.fill(pool, [procurement] + rerun, contracts)
     Contract.run(contracts)
     for contract in contracts:
         Assignment.assign_towns(contract,

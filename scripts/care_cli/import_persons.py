@@ -15,7 +15,9 @@ def add_parser(subparsers):
         description=_('Import persons from a CSV (UTF-8 or GB18030) or XLSX '
             'roster. Known identity numbers update their person; rejected '
             'rows are written with their line number and reason to '
-            'FILE.rejected.csv. The file is stored whole or not at all.'))
+            'FILE.rejected.csv, rows stored with a warning (a relation it '
+            'does not know) to FILE.warnings.csv. The file is stored whole '
+            'or not at all.'))
     parser.add_argument('file', metavar='FILE')
     parser.add_argument('--create-divisions', action='store_true',
         help=_('create unknown towns (under the county) and villages (under '
@@ -37,11 +39,20 @@ def import_file(database, path, create_divisions=False, out=sys.stdout):
     rejected = write_rejected(path, headers,
         [(line, cells[line], reason) for line, reason in result.rejected],
         *rejected_headers())
+    warned = write_rejected(path, headers,
+        [(line, cells[line], reason) for line, reason in result.warnings],
+        *rejected_headers(), suffix='.warnings.csv')
+    # FORMATS.md: ", N warnings" only when rows were stored with warnings
+    warnings = (f', {len(result.warnings)} warnings' if result.warnings
+        else '')
     print(f'persons: {result.created} created, {result.updated} updated, '
-        f'{result.unchanged} unchanged, {len(result.rejected)} rejected',
-        file=out)
+        f'{result.unchanged} unchanged, {len(result.rejected)} rejected'
+        f'{warnings}', file=out)
     if rejected:
         print(_('Rejected rows written to %s') % rejected, file=out)
+    if warned:
+        print(_('Rows stored with warnings written to %s') % warned,
+            file=out)
     return result
 
 

@@ -48,16 +48,19 @@ def field_rows(headers, lines, model):
         raise _unusable(error)
 
 
-def rejected_path(path):
+def rejected_path(path, suffix='.rejected.csv'):
     "persons.csv → persons.rejected.csv, visits.xlsx → visits.rejected.csv"
     base, _ext = os.path.splitext(path)
-    return base + '.rejected.csv'
+    return base + suffix
 
 
-def write_rejected(path, headers, rows, line_header, reason_header):
+def write_rejected(path, headers, rows, line_header, reason_header,
+        suffix='.rejected.csv'):
     """Write the rejected rows ((line, cells, reason)) next to the input, or
-    remove an earlier file when there are none; return its path or None."""
-    target = rejected_path(path)
+    remove an earlier file when there are none; return its path or None.
+    The rows stored with warnings are written the same way, with the suffix
+    .warnings.csv."""
+    target = rejected_path(path, suffix)
     if not rows:
         if os.path.exists(target):
             os.remove(target)

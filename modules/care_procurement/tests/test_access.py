@@ -139,7 +139,8 @@ class AccessTestCase(ActivatedTestCase):
                     'company': company.id,
                     'year': 2025,
                     'budget': Decimal(100000),
-                    'method': 'competitive_negotiation',
+                    # 竞争性磋商 of services: two valid bids are enough
+                    'method': 'competitive_consultation',
                     'lots': [('create', [{
                                     'name': '燕店镇',
                                     'kind': 'home_care',

@@ -145,14 +145,14 @@ class CheckReportTestCase(ReportTestMixin, ActivatedTestCase):
                 self.labels(CHECK, 'result')['fail'],
                 '3月10日助餐服务未实际提供', '签到位置与住址不符',
                 # record_fail makes the reasons the requirement and gives
-                # 15 days from the inspection
-                '请于 2025-04-23 前完成整改',
+                # 10 working days from the inspection (Tuesday 2025-04-08)
+                '请于 2025-04-22 前完成整改',
                 self.labels('care.rectification', 'state')['open'],
                 '整改情况', '回复日期', '复查日期', '复查意见',
                 '县民政局（盖章）', '服务机构负责人签收']:
             with self.subTest(text=text):
                 self.assertIn(text, xml)
-        self.assertEqual(data.rectification.deadline, dt.date(2025, 4, 23))
+        self.assertEqual(data.rectification.deadline, dt.date(2025, 4, 22))
 
         Rectification.write([data.rectification], {
                 'response': '已更换送餐人员\n补送3月10日餐食'})

@@ -10,7 +10,6 @@ from trytond.modules.company.tests import (
 from trytond.modules.party.exceptions import EraseError
 from trytond.modules.party.tests import PartyCheckReplaceMixin
 from trytond.modules.social_assistance import identity
-from trytond.modules.social_assistance.tools import add_working_days
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
@@ -63,18 +62,6 @@ class IdentityTestCase(unittest.TestCase):
     def test_compact(self):
         self.assertEqual(identity.compact(' 11010519491231002x '),
             '11010519491231002X')
-
-
-class RulesTestCase(unittest.TestCase):
-    "Reassessment due dates"
-
-    def test_working_days(self):
-        # Friday 2026-11-27 + 10 working days = Friday 2026-12-11
-        self.assertEqual(add_working_days(dt.date(2026, 11, 27), 10),
-            dt.date(2026, 12, 11))
-        # Saturday counts from the next Monday
-        self.assertEqual(add_working_days(dt.date(2026, 11, 28), 1),
-            dt.date(2026, 11, 30))
 
 
 class SocialAssistanceTestCase(

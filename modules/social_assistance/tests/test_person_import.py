@@ -2,6 +2,8 @@
 # this repository contains the full copyright notices and license terms.
 "The persons roster import (FORMATS.md) row by row, inside one transaction"
 import datetime as dt
+import json
+import os
 
 from trytond.modules.social_assistance.person_import import roster_format
 from trytond.pool import Pool
@@ -11,6 +13,12 @@ from .tools import ActivatedTestCase, create_divisions, make_id_number
 
 WORDS = {field: {v: k for k, v in reversed(values.items())}
     for field, values in roster_format()['values'].items()}
+# The relations as rosters write them (a data file: no Chinese in Python)
+with open(os.path.join(os.path.dirname(__file__), 'kinship_roster.json'),
+        encoding='utf-8') as file:
+    KINSHIP = json.load(file)
+WORDS['guardian_relation'] = {
+    v: k for k, v in reversed(KINSHIP['known'].items())}
 
 
 def row(**values):
@@ -240,3 +248,66 @@ class PersonImportTestCase(ActivatedTestCase):
         on_town = self.person(make_id_number(sequence='403'))
         self.assertEqual(on_town.division, on_town.town)
 
+
+    @with_transaction()
+    def test_relations_as_written(self):
+        """Every relation of issue 14 as a roster writes it: all persons
+        stored, each guardian with its category and the words kept; words no
+        table knows give category other and a warning, never a rejection"""
+        create_divisions()
+        words = list(KINSHIP['known']) + KINSHIP['unknown']
+        roles = list(KINSHIP['roles'])
+        rows = [row(id_number=make_id_number(sequence=f'{500 + 2 * i:03d}'),
+                guardian_name=f'Guardian {i}', guardian_relation=word,
+                guardian_role=roles[i % len(roles)])
+            for i, word in enumerate(words)]
+        result = self.run_import(rows)
+        self.assertEqual(result.rejected, [])
+        self.assertEqual(result.created, len(words))
+        self.assertEqual(len(result.warnings), len(KINSHIP['unknown']))
+        warned_lines = {line for line, _ in result.warnings}
+        for i, word in enumerate(words):
+            with self.subTest(word=word):
+                guardian, = self.person(rows[i]['id_number']).guardians
+                self.assertEqual(guardian.relation_text, word)
+                self.assertEqual(guardian.relation,
+                    KINSHIP['known'].get(word, 'other'))
+                self.assertEqual(guardian.role,
+                    KINSHIP['roles'][roles[i % len(roles)]])
+                self.assertEqual(i + 2 in warned_lines,
+                    word in KINSHIP['unknown'])
+        # The warning names the column and the words
+        line, reason = result.warnings[0]
+        self.assertIn(KINSHIP['unknown'][0], reason)
+        self.assertIn(roster_format()['columns']['guardian_relation'][0],
+            reason)
+
+        # Again: nothing changes, and the warnings are given again
+        again = self.run_import(rows)
+        self.assertEqual(again[:3], (0, 0, len(words)))
+        self.assertEqual(len(again.warnings), len(KINSHIP['unknown']))
+
+    @with_transaction()
+    def test_guardian_role_and_basis(self):
+        """The role column sets the role (guardian by default, an empty cell
+        leaves it); a new guardian gets the basis of its category"""
+        create_divisions()
+        number = make_id_number()
+        by_role = {v: k for k, v in KINSHIP['roles'].items()}
+        self.run_import([row(id_number=number, guardian_name='G',
+                    guardian_relation=WORDS['guardian_relation'][
+                        'village_committee'])])
+        guardian, = self.person(number).guardians
+        self.assertEqual((guardian.role, guardian.legal_basis),
+            ('guardian', 'public'))
+        self.run_import([row(id_number=number, guardian_name='G',
+                    guardian_role=by_role['carer'])])
+        guardian, = self.person(number).guardians
+        self.assertEqual(guardian.role, 'carer')
+        self.run_import([row(id_number=number, guardian_name='G')])
+        guardian, = self.person(number).guardians
+        self.assertEqual(guardian.role, 'carer')
+        result = self.run_import([row(id_number=make_id_number(
+                        sequence='701'), guardian_name='G',
+                    guardian_role='?')])
+        self.assertEqual(len(result.rejected), 1)

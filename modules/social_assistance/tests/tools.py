@@ -55,3 +55,11 @@ def create_divisions(county='County', town='Town', village='Village',
     village, = Division.create([{'name': village, 'level': 'village',
                 'parent': town.id, 'code': town_code + '001'}])
     return county, town, village
+
+
+def working_days_after(config, date, days):
+    """The date `days` working days after date by the holiday calendar of the
+    proteus scenario's database (config): a scenario's expected deadline"""
+    with Transaction().start(config.database_name, 0, readonly=True):
+        Holiday = Pool().get('social_assistance.holiday')
+        return Holiday.add_working_days(date, days)
