@@ -2,8 +2,8 @@
 
 A throw-away database is initialised by `care init` and gets the demo county
 of `care demo --persons 500`: three months of visits (some flagged by online
-supervision), a spot-check plan a month with the last month's inspections
-still pending, the earlier months' inspections done (a few failed) and the
+supervision), a county spot-check plan a month and a special check (专项抽查)
+in one town for the last month, whose inspections are still pending, the earlier months' inspections done (a few failed) and the
 rectifications they opened (closed, answered, overdue), and the user
 `supervisor` (group 监督检查, linked to the inspector 孙建国).  `care serve`
 runs trytond with sao on a free loopback port, and Playwright drives Debian's
@@ -13,7 +13,8 @@ Chromium through 服务购买 > 监督检查 as the supervisor:
 2. 线上监管队列: the tabs by flag (打卡位置距住址超过500米, ...) with their
    counts; the tab 行程速度异常 lists the visits with that flag;
 3. 未获服务对象: the list and its Chinese column headers;
-4. 抽查计划: the plans with their month, 抽查比例, 随机种子 and state 已抽取;
+4. 抽查计划: the plans with their month, 抽查类型 (全县抽查 / 专项抽查), 名称,
+   抽查比例, 随机种子 and state 已抽取;
 5. 探访抽查: the tab 待检查; a pending inspection is filled in (检查人员,
    检查日期, 抽查方式, the answers) and passed with 合格; the form shows
    合格 and the database holds what was entered;
@@ -54,8 +55,10 @@ GLOSSARY = {
         '开始时间', '服务时长（分钟）', '状态', '不通过原因', '预警'],
     'not_served_headers': ['服务合同', '服务机构', '特困人员', '镇街',
         '最近一次有效服务日期', '未获服务天数'],
-    'plan_headers': ['月份', '抽查比例', '最少抽查人数', '随机种子', '状态'],
+    'plan_headers': ['月份', '抽查类型', '名称', '抽查比例', '最少抽查人数',
+        '随机种子', '状态'],
     'plan_states': {'draft': '草稿', 'drawn': '已抽取'},
+    'plan_kinds': {'county': '全县抽查', 'special': '专项抽查'},
     'check_tabs': ['待检查', '不合格', '全部'],
     'check_labels': ['月份', '服务合同', '特困人员', '检查人员', '检查日期',
         '抽查方式', '服务是否提供', '是否准时', '满意度', '检查结果'],
@@ -104,6 +107,7 @@ def selection(Model, name):
 supervision = db_id('care_visit.menu_supervision')
 user = User(Transaction().user)
 plan_states = selection(Plan, 'state')
+plan_kinds = selection(Plan, 'kind')
 rectification_states = selection(Rectification, 'state')
 flags = {}
 for flag in ['far', 'travel', 'late', 'hours']:
@@ -123,6 +127,9 @@ result = {
     'not_served': NotServed.search_count([]),
     'plans': [{
             'month': p.month,
+            'kind': p.kind,
+            'kind_string': plan_kinds[p.kind],
+            'name': p.name or '',
             'rate': str(p.rate),
             'minimum': p.minimum,
             'seed': p.seed,
@@ -280,7 +287,8 @@ class SupervisionBrowserTestCase(SaoBrowserMixin, unittest.TestCase):
     # 4. Spot-check plans
 
     def test_4_check_plans(self):
-        "抽查计划: the plans with month, rate, seed and state 已抽取"
+        """抽查计划: the plans with month, kind, name, rate, seed and state
+        已抽取"""
         self.run_steps('plans', self._plans)
 
     def _plans(self):
@@ -294,11 +302,19 @@ class SupervisionBrowserTestCase(SaoBrowserMixin, unittest.TestCase):
             f'the plans of {[p["month"] for p in plans]}')
         self.assertEqual(self.headers(table), GLOSSARY['plan_headers'])
         rows = table.locator('tbody > tr')
+        # A county plan a month and the last month's special check
+        self.assertEqual(sorted(p['kind'] for p in plans),
+            ['county'] * (len(plans) - 1) + ['special'])
+        cell = self.page.locator('td')
         for plan in plans:
-            row = rows.filter(has=self.page.locator('td').get_by_text(
-                    plan['month'], exact=True))
+            row = rows.filter(has=cell.get_by_text(
+                    plan['month'], exact=True)).filter(has=cell.get_by_text(
+                    plan['kind_string'], exact=True))
             self.assertEqual(row.count(), 1, plan['month'])
             cells = self.row_cells(table, row)
+            self.assertEqual(cells['抽查类型'],
+                GLOSSARY['plan_kinds'][plan['kind']])
+            self.assertEqual(cells['名称'], plan['name'])
             self.assertEqual(Decimal(cells['抽查比例']), Decimal(plan['rate']),
                 f'the rate of {plan["month"]}')
             self.assertEqual(cells['最少抽查人数'], str(plan['minimum']))

@@ -115,8 +115,8 @@ class Acceptance(ContractCompanyMixin, Workflow, ModelSQL, ModelView):
                     'depends': ['state'],
                     },
                 })
-        # Its own access and rules, not the contract's: with __access__ on
-        # the contract every user (all read contracts) would read drafts
+        # Its own access and rules, not the contract's (see care.visit): a
+        # contractor reads the done acceptances of its contracts, no draft
 
     @classmethod
     def view_attributes(cls):
@@ -200,8 +200,18 @@ class Acceptance(ContractCompanyMixin, Workflow, ModelSQL, ModelView):
         """Refuse to close an acceptance that 实施条例 art. 45 would not
         recognise: service users' representatives among the members, their
         opinions counted, a result (findings when it fails), published"""
+        today = Pool().get('ir.date').today()
         for acceptance in acceptances:
             values = {'acceptance': acceptance.rec_name}
+            # Done records what took place: the yearly rhythm counts from
+            # its date
+            if acceptance.date > today or (acceptance.published_date
+                    and acceptance.published_date > today):
+                raise ValidationError(gettext(
+                        'care_procurement.msg_acceptance_future',
+                        date=max(acceptance.date,
+                            acceptance.published_date or acceptance.date),
+                        **values))
             if not acceptance.user_representatives:
                 raise ValidationError(gettext(
                         'care_procurement.msg_acceptance_no_user_representative',

@@ -178,7 +178,11 @@ class Contract(Workflow, ModelSQL, ModelView):
         Configuration = pool.get('care.configuration')
         values = super().preprocess_values(mode, values)
         if mode == 'create' and not values.get('number'):
-            values['number'] = Configuration(1).contract_sequence.get()
+            # The number follows the year the contract starts in
+            start = values.get('start_date')
+            with Transaction().set_context(
+                    date=dt.date(start.year, 1, 1) if start else None):
+                values['number'] = Configuration(1).contract_sequence.get()
         return values
 
     @classmethod

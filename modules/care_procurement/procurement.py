@@ -1,6 +1,7 @@
 # This file is part of 莘情照护.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
 import random
+import datetime as dt
 from decimal import Decimal
 
 from trytond.i18n import gettext
@@ -163,7 +164,12 @@ class Procurement(Workflow, ModelSQL, ModelView):
         Configuration = pool.get('care.configuration')
         values = super().preprocess_values(mode, values)
         if mode == 'create' and not values.get('number'):
-            values['number'] = Configuration(1).procurement_sequence.get()
+            # The number follows the procurement's year (CG2027-… for next
+            # year's), not the year it is entered in
+            year = values.get('year') or cls.default_year()
+            with Transaction().set_context(date=dt.date(year, 1, 1)):
+                values['number'] = (
+                    Configuration(1).procurement_sequence.get())
         return values
 
     @classmethod

@@ -2,13 +2,17 @@
 # this repository contains the full copyright notices and license terms.
 """The finance bureau's three-way match, one row a settlement that was
 approved (or invoiced or paid for) — FORMATS.md "reconciliation export":
-结算金额 the approved net, 发票金额 the posted supplier invoice, 已付金额
-the succeeded payments, 合同余额 the contract amount less all nets settled
-up to the month."""
+结算金额 the approved net, 发票金额 the contractor's own invoice recorded on
+the settlement (DESIGN.md "Payment"; the posted supplier invoice is the
+settlement's net by construction, so it could never differ), 已付金额 the
+succeeded payments, 合同余额 the contract amount less all nets settled up
+to the month.  No invoice received is `unpaid` (FORMATS.md has no state
+for it) with a note."""
 from sql import Literal, Null
 from sql.aggregate import Sum
 from sql.conditionals import Case, Coalesce
 
+from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.modules.currency.fields import Monetary
 from trytond.modules.social_assistance.tools import sql_decimal
@@ -43,7 +47,9 @@ class Reconciliation(ModelSQL, ModelView):
         help="The approved net of the month.")
     invoiced = Monetary("Invoiced", currency='currency',
         digits='currency', readonly=True,
-        help="The posted supplier invoice.")
+        help="The contractor's invoice recorded on the settlement.")
+    invoice_number = fields.Char("Invoice Number", readonly=True)
+    payment_due_date = fields.Date("Payment Due Date", readonly=True)
     paid = Monetary("Paid", currency='currency',
         digits='currency', readonly=True,
         help="The successful payments.")
@@ -55,6 +61,7 @@ class Reconciliation(ModelSQL, ModelView):
         help="The contract amount less all nets settled up to the month.")
     status = fields.Function(fields.Selection(STATUSES, "Status"),
         'get_status')
+    note = fields.Function(fields.Char("Note"), 'get_note')
 
     @classmethod
     def __setup__(cls):
@@ -71,14 +78,12 @@ class Reconciliation(ModelSQL, ModelView):
         pool = Pool()
         Settlement = pool.get('care.settlement')
         Contract = pool.get('care.contract')
-        Invoice = pool.get('account.invoice')
         Payment = pool.get('account.payment')
         Company = pool.get('company.company')
         settlement = Settlement.__table__()
         company = Company.__table__()
         earlier = Settlement.__table__()
         contract = Contract.__table__()
-        invoice = Invoice.__table__()
         payment = Payment.__table__()
 
         paid = payment.select(payment.care_settlement.as_('settlement'),
@@ -91,13 +96,11 @@ class Reconciliation(ModelSQL, ModelView):
             & earlier.state.in_(SETTLED))
         settled = Case((settlement.state.in_(SETTLED), settlement.net),
             else_=Literal(0))
-        invoiced = Case((invoice.state.in_(['posted', 'paid']),
-                invoice.total_amount_cache), else_=Literal(0))
+        invoiced = settlement.contractor_invoice_amount
         paid_amount = Coalesce(paid.amount, Literal(0))
         return (settlement
             .join(contract, condition=contract.id == settlement.contract)
             .join(company, condition=company.id == settlement.company)
-            .join(invoice, 'LEFT', condition=invoice.id == settlement.invoice)
             .join(paid, 'LEFT', condition=paid.settlement == settlement.id)
             .select(
                 settlement.id.as_('id'),
@@ -113,6 +116,8 @@ class Reconciliation(ModelSQL, ModelView):
                 settlement.state.as_('settlement_state'),
                 settled.as_('settled'),
                 Coalesce(invoiced, Literal(0)).as_('invoiced'),
+                settlement.contractor_invoice_number.as_('invoice_number'),
+                settlement.payment_due_date.as_('payment_due_date'),
                 paid_amount.as_('paid'),
                 (settled - paid_amount).as_('difference'),
                 (contract.amount - Coalesce(settled_to_date, Literal(0))
@@ -125,17 +130,25 @@ class Reconciliation(ModelSQL, ModelView):
     def get_status(cls, rows, name):
         return {r.id: cls.status_of(*(sql_decimal(getattr(r, f))
                         for f in ['settled', 'invoiced', 'paid',
-                            'contract_balance']))
+                            'contract_balance']),
+                received=bool(r.invoice_number))
             for r in rows}
 
     @classmethod
-    def status_of(cls, settled, invoiced, paid, balance):
-        "The first status that applies, the most serious first"
+    def get_note(cls, rows, name):
+        # FORMATS.md has no state for it: the row is unpaid, and says why
+        return {r.id: gettext('care_settlement.msg_reconciliation_no_invoice')
+            if not r.invoice_number and r.settled else None for r in rows}
+
+    @classmethod
+    def status_of(cls, settled, invoiced, paid, balance, received=True):
+        """The first status that applies, the most serious first; an
+        invoice not yet received is no mismatch, the row is unpaid"""
         if balance < 0:
             return 'over_budget'
         if paid > settled:
             return 'overpaid'
-        if invoiced != settled:
+        if received and invoiced != settled:
             return 'invoice_mismatch'
         if paid < settled:
             return 'unpaid'

@@ -1,22 +1,25 @@
 # This file is part of 莘情照护.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
+import datetime as dt
 import math
 import random
 from decimal import Decimal
 
-from sql import Literal
+from sql import Literal, Null
 from sql.aggregate import Max
-from sql.conditionals import Case
+from sql.conditionals import Case, Coalesce
+from sql.operators import Equal
 
 from trytond.i18n import gettext
 from trytond.model import (
-    Index, ModelSQL, ModelView, Unique, Workflow, fields)
+    Exclude, Index, ModelSQL, ModelView, Workflow, fields)
 from trytond.model.exceptions import AccessError, ValidationError
 from trytond.modules.care_procurement.contract import ContractCompanyMixin
 from trytond.modules.care_procurement.tools import (
-    check_month, previous_month)
+    check_month, month_bounds, previous_month)
 from trytond.pool import Pool
 from trytond.pyson import Eval
+from trytond.tools import grouped_slice, reduce_ids
 from trytond.transaction import Transaction
 
 from . import local_time
@@ -40,6 +43,12 @@ RESULTS = [
     ]
 
 
+KINDS = [
+    ('county', "County"),
+    ('special', "Special"),
+    ]
+
+
 class CheckPlan(Workflow, ModelSQL, ModelView):
     __name__ = 'care.check.plan'
     __string__ = "Spot-Check Plan"
@@ -47,15 +56,40 @@ class CheckPlan(Workflow, ModelSQL, ModelView):
     _rec_name = 'month'
 
     _draft = {'readonly': Eval('state') != 'draft'}
+    _special = {
+        'readonly': Eval('state') != 'draft',
+        'invisible': Eval('kind') != 'special',
+        }
 
     company = fields.Many2One('company.company', "Company", required=True,
         ondelete='RESTRICT', states=_draft,
         help="The bureau whose running contracts are sampled.")
+    kind = fields.Selection(KINDS, "Kind", required=True, states=_draft,
+        help="County: the month's plan over every running contract, one a "
+        "month.\nSpecial: a special check, as many as needed, "
+        "optionally limited to some contracts or towns.")
+    name = fields.Char("Name", states={
+            'readonly': Eval('state') != 'draft',
+            'invisible': Eval('kind') != 'special',
+            'required': Eval('kind') == 'special',
+            })
     month = fields.Char("Month", required=True, states=_draft,
         help="YYYY-MM")
+    contracts = fields.Many2Many('care.check.plan-care.contract', 'plan',
+        'contract', "Contracts", states=_special,
+        domain=[
+            ('company', '=', Eval('company', -1)),
+            ('state', '=', 'running'),
+            ],
+        help="Limit the special check to these contracts (all running "
+        "contracts when empty).")
+    towns = fields.Many2Many('care.check.plan-town', 'plan', 'town',
+        "Towns", states=_special, domain=[('level', '=', 'town')],
+        help="Limit the special check to the persons of these towns (all "
+        "towns when empty).")
     rate = fields.Numeric("Rate", digits=(3, 2), required=True,
         states=_draft, domain=[('rate', '>', 0), ('rate', '<=', 1)],
-        help="The share of each contract's served persons to inspect.")
+        help="The share of each contract's assigned persons to inspect.")
     minimum = fields.Integer("Minimum", required=True, states=_draft,
         domain=[('minimum', '>=', 0)],
         help="Persons inspected at least on each contract.")
@@ -68,14 +102,16 @@ class CheckPlan(Workflow, ModelSQL, ModelView):
             ('drawn', "Drawn"),
             ], "State", readonly=True, required=True)
 
-    del _draft
+    del _draft, _special
 
     @classmethod
     def __setup__(cls):
         super().__setup__()
         t = cls.__table__()
         cls._sql_constraints = [
-            ('month_unique', Unique(t, t.company, t.month),
+            # One county plan a month; special checks as many as needed
+            ('county_month_exclude', Exclude(t, (t.company, Equal),
+                    (t.month, Equal), where=t.kind == 'county'),
                 'care_visit.msg_check_plan_month_unique'),
             ]
         cls._order = [('month', 'DESC'), ('id', 'DESC')]
@@ -87,9 +123,21 @@ class CheckPlan(Workflow, ModelSQL, ModelView):
                     },
                 })
 
+    @classmethod
+    def __register__(cls, module_name):
+        super().__register__(module_name)
+        table_h = cls.__table_handler__(module_name)
+        # Migration: the month was unique for every plan before special
+        # checks
+        table_h.drop_constraint('month_unique')
+
     @staticmethod
     def default_company():
         return Transaction().context.get('company')
+
+    @staticmethod
+    def default_kind():
+        return 'county'
 
     @staticmethod
     def default_state():
@@ -110,6 +158,23 @@ class CheckPlan(Workflow, ModelSQL, ModelView):
     @staticmethod
     def default_month():
         return previous_month()
+
+    def get_rec_name(self, name):
+        if self.kind == 'special' and self.name:
+            return f'{self.month} {self.name}'
+        return self.month
+
+    @classmethod
+    def search_rec_name(cls, name, clause):
+        _, operator, operand, *extra = clause
+        if operator.startswith('!') or operator.startswith('not '):
+            bool_op = 'AND'
+        else:
+            bool_op = 'OR'
+        return [bool_op,
+            ('month', operator, operand, *extra),
+            ('name', operator, operand, *extra),
+            ]
 
     @classmethod
     def validate_fields(cls, plans, field_names):
@@ -143,21 +208,21 @@ class CheckPlan(Workflow, ModelSQL, ModelView):
                     'contract': contract,
                     'person': person,
                     'flagged': flagged,
+                    'unserved': unserved,
                     } for plan in plans
-                for contract, person, flagged in plan.sample()])
+                for contract, person, flagged, unserved in plan.sample()])
 
     def sample(self):
-        """The (contract id, person id, flagged) to inspect, drawn as
-        DESIGN.md says for every running contract"""
-        population = self.population()
+        """The (contract id, person id, flagged, unserved) to inspect, drawn
+        as DESIGN.md says for every running contract of the plan"""
         result = []
-        for (contract, number), persons in sorted(population.items()):
-            served = {n: p for n, (p, _) in persons.items()}
-            flagged = {n for n, (_, f) in persons.items() if f}
+        for (contract, number), persons in sorted(
+                self.population().items()):
+            risk = {n for n, (_, f, u) in persons.items() if f or u}
             for id_number in self.draw_sample(self.seed, number,
-                    list(served), flagged, self.rate, self.minimum):
-                result.append(
-                    (contract, served[id_number], id_number in flagged))
+                    list(persons), risk, self.rate, self.minimum):
+                person, flagged, unserved = persons[id_number]
+                result.append((contract, person, flagged, unserved))
         return result
 
     @classmethod
@@ -167,54 +232,144 @@ class CheckPlan(Workflow, ModelSQL, ModelView):
                     * population)))
 
     @classmethod
-    def draw_sample(cls, seed, contract_number, population, flagged, rate,
+    def draw_sample(cls, seed, contract_number, population, risk, rate,
             minimum):
         """The identity numbers to inspect on one contract (DESIGN.md "Spot
         checks"): an auditor re-derives them from the plan's stored rate,
         minimum and seed.
 
-        population: the identity numbers of the persons with accepted visits
-        on the contract in the month; flagged: those of them with a flagged
-        visit."""
+        population: the identity numbers of the persons assigned to the
+        contract and active on a day of the month; risk: those of them with
+        a flagged visit or with no accepted visit."""
         size = cls.sample_size(len(population), rate, minimum)
-        flagged = sorted(set(flagged) & set(population))
-        others = sorted(set(population) - set(flagged))
+        risk = sorted(set(risk) & set(population))
+        others = sorted(set(population) - set(risk))
         rng = random.Random(f'{seed}:{contract_number}')
-        if len(flagged) >= size:
-            return rng.sample(flagged, size)
-        return flagged + rng.sample(others, size - len(flagged))
+        if len(risk) >= size:
+            return rng.sample(risk, size)
+        return risk + rng.sample(others, size - len(risk))
 
     def population(self):
         """{(contract id, contract number): {identity number: (person id,
-        flagged)}} of the persons with accepted visits in the month on
-        running contracts; flagged when any of their visits (accepted or
-        not) on that contract is"""
+        flagged, unserved)}} of the persons assigned to the plan's running
+        contracts on a day of the month on which they are active (DESIGN.md
+        "active on day d"); flagged when any of their visits (accepted or
+        not) on that contract in the month is, unserved when none of them
+        is accepted"""
         pool = Pool()
-        Visit = pool.get('care.visit')
         Contract = pool.get('care.contract')
-        Person = pool.get('social_assistance.person')
-        visit = Visit.__table__()
         contract = Contract.__table__()
-        person = Person.__table__()
         cursor = Transaction().connection.cursor()
+        first, last = month_bounds(self.month)
+        where = ((contract.state == 'running')
+            & (contract.company == self.company.id)
+            & (contract.start_date <= last)
+            & (Coalesce(contract.end_date, last) >= first))
+        if self.kind == 'special' and self.contracts:
+            where &= reduce_ids(contract.id, [c.id for c in self.contracts])
+        cursor.execute(*contract.select(contract.id, contract.number,
+                contract.start_date, contract.end_date, where=where))
+        contracts = {c: (n, max(first, s), min(last, e or last))
+            for c, n, s, e in cursor}
+        towns = ([t.id for t in self.towns] if self.kind == 'special'
+            else [])
+        result = {}
+        # Chunked: the persons of a county's contracts need not fit in one
+        # query
+        for sub_ids in grouped_slice(sorted(contracts)):
+            sub_ids = list(sub_ids)
+            for (contract_id, id_number), values in self._population(
+                    sub_ids, contracts, towns).items():
+                number = contracts[contract_id][0]
+                result.setdefault((contract_id, number), {})[id_number] = (
+                    values)
+        return result
+
+    def _population(self, contract_ids, contracts, towns):
+        """{(contract id, identity number): (person id, flagged, unserved)}
+        for the contracts (id: (number, first, last day of the month in the
+        contract))"""
+        pool = Pool()
+        Assignment = pool.get('care.contract.assignment')
+        Person = pool.get('social_assistance.person')
+        Suspension = pool.get('social_assistance.person.suspension')
+        Visit = pool.get('care.visit')
+        assignment = Assignment.__table__()
+        person = Person.__table__()
+        suspension = Suspension.__table__()
+        visit = Visit.__table__()
+        cursor = Transaction().connection.cursor()
+        first, last = month_bounds(self.month)
+
+        where = (reduce_ids(assignment.contract, contract_ids)
+            & (assignment.start_date <= last)
+            & (Coalesce(assignment.end_date, last) >= first)
+            & (person.start_date <= last)
+            & (Coalesce(person.end_date, last) >= first)
+            & ((person.death_date == Null) | (person.death_date > first)))
+        if towns:
+            where &= reduce_ids(person.town, towns)
+        cursor.execute(*assignment.join(person,
+                condition=person.id == assignment.person).select(
+                assignment.contract, person.id, person.id_number,
+                assignment.start_date, assignment.end_date,
+                person.start_date, person.end_date, person.death_date,
+                where=where))
+        assignments = cursor.fetchall()
+
+        suspended = {}
+        persons = {a[1] for a in assignments}
+        for sub_ids in grouped_slice(sorted(persons)):
+            cursor.execute(*suspension.select(suspension.person,
+                    suspension.from_date, suspension.to_date,
+                    where=reduce_ids(suspension.person, list(sub_ids))
+                    & (suspension.from_date <= last)
+                    & (Coalesce(suspension.to_date, last) >= first)))
+            for person_id, from_date, to_date in cursor:
+                suspended.setdefault(person_id, []).append(
+                    (from_date, to_date))
+
+        population = {}
+        for (contract_id, person_id, id_number, a_start, a_end, p_start,
+                p_end, death) in assignments:
+            _, c_first, c_last = contracts[contract_id]
+            start = max(c_first, a_start, p_start)
+            end = min(c_last, a_end or c_last, p_end or c_last)
+            if death:
+                # Active only on the days before the death
+                end = min(end, death - dt.timedelta(days=1))
+            if self._active_day(start, end, suspended.get(person_id, [])):
+                population[contract_id, id_number] = person_id
+
         accepted = Max(Case((visit.state == 'accepted', 1), else_=0))
         flagged = Max(Case((visit.flagged == Literal(True), 1), else_=0))
-        cursor.execute(*visit
-            .join(contract, condition=contract.id == visit.contract)
-            .join(person, condition=person.id == visit.person)
-            .select(contract.id, contract.number, person.id_number,
-                person.id, accepted, flagged,
-                where=(visit.month == self.month)
-                & (contract.state == 'running')
-                & (contract.company == self.company.id),
-                group_by=[contract.id, contract.number, person.id_number,
-                    person.id]))
+        cursor.execute(*visit.select(visit.contract, visit.person,
+                accepted, flagged,
+                where=reduce_ids(visit.contract, contract_ids)
+                & (visit.month == self.month),
+                group_by=[visit.contract, visit.person]))
+        visits = {(c, p): (bool(a), bool(f)) for c, p, a, f in cursor}
+
         result = {}
-        for contract_id, number, id_number, person_id, served, flag in cursor:
-            if served:
-                result.setdefault((contract_id, number), {})[id_number] = (
-                    person_id, bool(flag))
+        for (contract_id, id_number), person_id in population.items():
+            served, flag = visits.get((contract_id, person_id),
+                (False, False))
+            result[contract_id, id_number] = (person_id, flag, not served)
         return result
+
+    @staticmethod
+    def _active_day(start, end, suspensions):
+        "Whether a day from start to end lies in none of the suspensions"
+        day = start
+        for from_date, to_date in sorted(suspensions, key=lambda s: s[0]):
+            if day > end:
+                return False
+            if from_date > day:
+                return True
+            if to_date is None:
+                return False
+            day = max(day, to_date + dt.timedelta(days=1))
+        return day <= end
 
 
 class Check(ContractCompanyMixin, Workflow, ModelSQL, ModelView):
@@ -239,6 +394,9 @@ class Check(ContractCompanyMixin, Workflow, ModelSQL, ModelView):
             'social_assistance.division', "Town"), 'get_town')
     flagged = fields.Boolean("Flagged", readonly=True,
         help="Drawn because online supervision flagged a visit.")
+    unserved = fields.Boolean("Not Served", readonly=True,
+        help="Drawn because the person had no accepted visit on the "
+        "contract in the month.")
     inspector = fields.Many2One('company.employee', "Inspector",
         states=_pending)
     date = fields.Date("Date", states=_pending)
@@ -307,6 +465,10 @@ class Check(ContractCompanyMixin, Workflow, ModelSQL, ModelView):
 
     @staticmethod
     def default_flagged():
+        return False
+
+    @staticmethod
+    def default_unserved():
         return False
 
     @staticmethod

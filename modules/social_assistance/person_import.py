@@ -308,9 +308,13 @@ class PersonRoster(ImportFormatMixin, Model):
         Assessment = pool.get('social_assistance.assessment')
         today = pool.get('ir.date').today()
 
+        counts = {'created': 0, 'updated': 0, 'unchanged': 0}
+        if not rows:
+            # A chunk whose rows were all rejected: "IN ()" is no SQL on
+            # PostgreSQL
+            return counts
         by_number = {r['id_number']: r for r in rows}
         stored = cls._stored_persons(list(by_number))
-        counts = {'created': 0, 'updated': 0, 'unchanged': 0}
         to_create, to_update, assessments = [], [], []
         for number, row in by_number.items():
             old = stored.get(number)

@@ -26,8 +26,10 @@ from trytond.transaction import Transaction
 LOGICAL = {'AND', 'OR'}
 WHERE = {'where', 'not where'}
 # Leaves that rebuild an identity number: the number itself and the birth
-# date (its 8 hidden digits); only the registry searches on them
-REGISTRY_LEAVES = {'id_number', 'caregiver_id_number', 'birth_date'}
+# date (its 8 hidden digits, which turning_adult narrows to 90 days); only
+# the registry searches on them
+REGISTRY_LEAVES = {'id_number', 'caregiver_id_number', 'birth_date',
+    'turning_adult'}
 # Ids checked by one search: well within the backends' parameter limits
 CHUNK = 1000
 

@@ -1,4 +1,5 @@
-"""care checks plan --month YYYY-MM: draw the month's spot-check plan."""
+"""care checks plan --month YYYY-MM: draw the month's county spot-check
+plan."""
 import sys
 
 from . import database as db
@@ -11,15 +12,17 @@ def add_parser(subparsers):
         description=_('Spot checks of the visits (DESIGN.md).'))
     actions = checks.add_subparsers(title=_('actions'), metavar='ACTION')
     actions.required = True
-    plan = actions.add_parser('plan', help=_("draw a month's spot-check plan"),
-        description=_('Draw the spot-check plan of a month: on every running '
-            'contract, max(MINIMUM, ceil(RATE x n)) of the n persons with '
-            'accepted visits, flagged persons first. The rate, minimum and '
-            'seed are stored with the plan, so that anyone can re-derive '
-            'the sample.'))
+    plan = actions.add_parser('plan',
+        help=_("draw a month's county spot-check plan"),
+        description=_('Draw the county spot-check plan of a month (one a '
+            'month): on every running contract, min(n, max(MINIMUM, '
+            'ceil(RATE x n))) of the n persons assigned and active in the '
+            'month, first those at risk (a flagged visit, or no accepted '
+            'visit). The rate, minimum and seed are stored with the plan, '
+            'so that anyone can re-derive the sample.'))
     plan.add_argument('--month', required=True, metavar='YYYY-MM')
     plan.add_argument('--rate', type=float, default=0.10,
-        help=_('share of the persons served to inspect (default: 0.10)'))
+        help=_('share of the persons assigned to inspect (default: 0.10)'))
     plan.add_argument('--minimum', type=int, default=3,
         help=_('persons inspected at least on each contract (default: 3)'))
     plan.add_argument('--seed', type=int,
@@ -39,7 +42,8 @@ def run_plan(args):
     plan = draw_plan(args.database, args.month, args.rate, args.minimum,
         args.seed)
     print(_('checks: %(checks)s drawn for %(month)s on %(contracts)s '
-            'contracts (%(flagged)s flagged), seed %(seed)s') % plan)
+            'contracts (%(flagged)s flagged, %(unserved)s not served), '
+            'seed %(seed)s') % plan)
     return 0
 
 
@@ -58,7 +62,8 @@ def _draw_plan(database, month, rate, minimum, seed):
         except UserError as error:
             # A month that has not ended is an unusable argument: exit 2
             raise UnusableInput(error.message)
-        values = {'month': month, 'rate': Decimal(str(rate)),
+        values = {'kind': 'county', 'month': month,
+            'rate': Decimal(str(rate)),
             'minimum': minimum}
         if seed is not None:
             values['seed'] = seed
@@ -71,4 +76,5 @@ def _draw_plan(database, month, rate, minimum, seed):
             'checks': len(plan.checks),
             'contracts': len({c.contract.id for c in plan.checks}),
             'flagged': sum(1 for c in plan.checks if c.flagged),
+            'unserved': sum(1 for c in plan.checks if c.unserved),
             }

@@ -1,7 +1,10 @@
-"""The demo county's supervision: inspectors, a spot-check plan a month,
-inspections done for all months but the last (a few failing), and the
-rectifications they opened — closed, answered, open or overdue."""
+"""The demo county's supervision: inspectors, a spot-check plan a month and
+a special check in one town for the last month, inspections done for all
+months but the last (a few failing), and the rectifications they opened —
+closed, answered, open or overdue."""
 import datetime as dt
+import random
+from decimal import Decimal
 
 from . import demo_county
 
@@ -38,12 +41,35 @@ def supervise(pool, rng, months, today, employees):
         with Transaction().set_context(employee=None):
             Plan.draw([plan])
         plans.append(Plan(plan.id))
+    if plans:
+        _special(pool, plans[-1])
     for age, plan in enumerate(reversed(plans[:-1]), start=1):
         _inspect(pool, rng, plan, employees, today)
         _follow_up(pool, rng, plan, age, today)
     Rectification = pool.get('care.rectification')
     Rectification.mark_overdue_all()
     return plans
+
+
+def _special(pool, plan):
+    """A special check of the last month in the town of the county
+    plan's first inspection, left pending like the county plan's"""
+    from trytond.transaction import Transaction
+    Plan = pool.get('care.check.plan')
+    towns = [c.person.town for c in plan.checks if c.person.town]
+    if not towns:
+        return None
+    town = towns[0]
+    special, = Plan.create([{'kind': 'special', 'month': plan.month,
+                'name': demo_county.words()['special_check_name'].format(
+                    town=town.name),
+                'towns': [('add', [town.id])],
+                'rate': Decimal('0.20'),
+                # Its own generator: the demo's stream stays as it was
+                'seed': random.Random(plan.seed).randrange(1, 2 ** 31 - 1)}])
+    with Transaction().set_context(employee=None):
+        Plan.draw([special])
+    return special
 
 
 def _inspect(pool, rng, plan, employees, today):

@@ -112,12 +112,13 @@ class AcceptanceTestCase(ActivatedTestCase):
         acceptance, = Acceptance.create([values])
         return acceptance
 
-    def assert_refused(self, acceptance, text):
+    def assert_refused(self, acceptance, text, article=True):
         "Done is refused naming art. 45 and the matter"
         Acceptance = Pool().get('care.contract.acceptance')
         with self.assertRaises(ValidationError) as cm:
             Acceptance.done([acceptance])
-        self.assertIn(ARTICLE, cm.exception.message)
+        if article:
+            self.assertIn(ARTICLE, cm.exception.message)
         self.assertIn(text, cm.exception.message)
         self.assertEqual(Acceptance(acceptance.id).state, 'draft')
 
@@ -192,6 +193,19 @@ class AcceptanceTestCase(ActivatedTestCase):
         data = self.build()
         acceptance = self.acceptance(data.contracts[0], published_date=None)
         self.assert_refused(acceptance, "publish")
+
+    @with_transaction()
+    def test_done_refused_in_future(self):
+        "An acceptance dated, or published, after today is not done yet"
+        data = self.build()
+        contract = data.contracts[0]
+        tomorrow = data.today + dt.timedelta(days=1)
+        for values in [{'date': tomorrow, 'published_date': tomorrow},
+                {'date': data.today, 'published_date': tomorrow}]:
+            with self.subTest(**values):
+                acceptance = self.acceptance(contract,
+                    period_to=data.today - dt.timedelta(days=1), **values)
+                self.assert_refused(acceptance, str(tomorrow), article=False)
 
     @with_transaction()
     def test_done_is_final(self):
@@ -299,12 +313,14 @@ class AcceptanceTestCase(ActivatedTestCase):
         self.assertEqual(state(), 'ok')
         self.assertEqual(Acceptance.latest_failed([contract.id]), {})
 
-        # Ended (closed) without a final acceptance: due
-        Contract.close([contract])
+        # Terminated yesterday without a final acceptance: due
+        Contract.end_early([contract], data.today - dt.timedelta(days=1),
+            'Moved out of the county.')
         self.assertEqual(state(), 'due')
         final = self.acceptance(contract, kind='final',
-            period_from=contract.start_date, period_to=contract.end_date,
-            date=contract.end_date, published_date=contract.end_date)
+            period_from=contract.start_date,
+            period_to=data.today - dt.timedelta(days=1),
+            date=data.today, published_date=data.today)
         Acceptance.done([final])
         self.assertEqual(state(), 'ok')
 
@@ -319,14 +335,19 @@ class AcceptanceTestCase(ActivatedTestCase):
         self.assertEqual(Contract(contract.id).acceptance_state, 'ok')
 
     @with_transaction()
-    def test_acceptance_state_terminated(self):
-        "A terminated contract needs its final acceptance"
+    def test_acceptance_state_ended(self):
+        """A contract closed, or past its end date, needs its final
+        acceptance"""
         Contract = Pool().get('care.contract')
         data = self.build()
-        contract = data.contracts[0]
-        Contract.end_early([contract], data.today - dt.timedelta(days=1),
-            'Moved out of the county.')
-        self.assertEqual(Contract(contract.id).acceptance_state, 'due')
+        closed, ended = data.contracts
+        Contract.close([closed])
+        self.assertEqual(Contract(closed.id).acceptance_state, 'due')
+        Contract.write([ended], {
+                'start_date': data.today - dt.timedelta(days=200),
+                'end_date': data.today - dt.timedelta(days=1)})
+        self.assertEqual(Contract(ended.id).state, 'running')
+        self.assertEqual(Contract(ended.id).acceptance_state, 'due')
 
     # -- the report ---------------------------------------------------------
 

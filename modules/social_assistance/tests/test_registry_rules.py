@@ -7,14 +7,15 @@ import datetime as dt
 
 from dateutil.relativedelta import relativedelta
 
-from trytond.model.exceptions import ValidationError
+from trytond.model.exceptions import AccessError, ValidationError
 from trytond.modules.social_assistance.guardian import (
     kinship_words, relation_category)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
 
-from .tools import ActivatedTestCase, create_divisions, make_id_number
+from .tools import (
+    ActivatedTestCase, acting_as, create_divisions, make_id_number)
 
 
 def birth(date):
@@ -271,6 +272,27 @@ class RegistryRulesTestCase(ActivatedTestCase):
                     ('in_school', '=', False)]), [soon])
         self.assertNotIn(soon, Person.search(
                 [('turning_adult', '=', False)]))
+
+    @with_transaction()
+    def test_turning_adult_registry_only(self):
+        """The date a minor turns 18 gives the birth date back: only the
+        registry reads it or searches the list; others read the in school
+        field"""
+        pool = Pool()
+        Person = pool.get('social_assistance.person')
+        User = pool.get('res.user')
+        _, _, village = create_divisions()
+        person = self.make_person(village)
+        reader, = User.create([{'login': 'reader', 'name': 'Reader'}])
+        with acting_as(reader):
+            for probe in [
+                    lambda: Person.search([('turning_adult', '=', True)]),
+                    lambda: Person.read([person.id], ['adult_date']),
+                    ]:
+                with self.assertRaises(AccessError):
+                    probe()
+            row, = Person.read([person.id], ['in_school'])
+            self.assertFalse(row['in_school'])
 
     # Categories against the age at recognition
 
