@@ -55,10 +55,12 @@ result = {'month': target, 'before': f'{year}-{month:02d}'}
 '''
 
 # The contractors confirm, each in its own session, then the bureau
-# approves (scripts/care_cli/demo_finance.py `_settle_and_approve`)
+# approves (scripts/care_cli/demo_finance.py `_settle_and_approve`) and the
+# contractors record their own invoices (`record_invoices`)
 APPROVE = '''
 import json, sys
 from care_cli import database as db
+from care_cli import demo_finance
 db.load_config(sys.argv[1])
 name, month = sys.argv[2], sys.argv[3]
 
@@ -87,6 +89,7 @@ logins, by_login = db.run_in_session(name, computed)
 for login, ids in sorted(by_login.items()):
     db.run_in_session(name, confirm, ids, login=login)
 db.run_in_session(name, approve)
+demo_finance.record_invoices(name, month)
 with db.session(name, readonly=True) as pool:
     Settlement = pool.get('care.settlement')
     User = pool.get('res.user')
@@ -131,6 +134,9 @@ for s in Settlement.search([('month', '=', month)]):
         'invoice_state': s.invoice.state if s.invoice else None,
         'invoice_total': str(s.invoice.total_amount) if s.invoice else None,
         'invoice_reference': s.invoice.reference if s.invoice else None,
+        'contractor_invoice_number': s.contractor_invoice_number,
+        'contractor_invoice_amount': (str(s.contractor_invoice_amount)
+            if s.contractor_invoice_amount is not None else None),
         'invoices_of_lines': sorted(i.id for i in invoices),
         'payments': [[p.id, p.state, str(p.amount), p.reference,
                 p.party.name] for p in payments],
@@ -267,8 +273,8 @@ class FinanceCliTestCase(unittest.TestCase):
             net = Decimal(values['net'])
             succeeded = sum((Decimal(p[2]) for p in values['payments']
                     if p[1] == 'succeeded'), Decimal(0))
-            invoice = Decimal(values['invoice_total']
-                if values['invoice_state'] in ('posted', 'paid') else 0)
+            # 发票金额: the contractor's own invoice, recorded before paying
+            invoice = Decimal(values['contractor_invoice_amount'] or 0)
             with self.subTest(contract=number):
                 self.assertEqual(contractor, values['contractor'])
                 self.assertEqual(contractor, self.settled[number][0])
@@ -327,6 +333,14 @@ class FinanceCliTestCase(unittest.TestCase):
                         ('posted', paying[number]))
                     self.assertEqual(values['invoices_of_lines'],
                         [values['invoice']])
+                    # the contractor's 数电票, its number on the supplier
+                    # invoice as Tryton keeps a supplier's number
+                    self.assertEqual((values['contractor_invoice_amount'],
+                            values['invoice_reference']),
+                        (values['net'],
+                            values['contractor_invoice_number']))
+                    self.assertRegex(values['invoice_reference'],
+                        r'^\d{20}$')
                 else:
                     self.assertEqual(values['invoices_of_lines'], [])
 

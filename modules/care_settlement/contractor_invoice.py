@@ -76,10 +76,17 @@ class Settlement(metaclass=PoolMeta):
     @classmethod
     def get_payment_days_left(cls, settlements, name):
         Date = Pool().get('ir.date')
-        today = Date.today()
-        return {s.id: (s.payment_due_date - today).days
-            if s.payment_due_date and s.state == 'invoiced' else None
-            for s in settlements}
+        result = {}
+        for settlement in settlements:
+            result[settlement.id] = None
+            if settlement.payment_due_date and settlement.state == 'invoiced':
+                # the company's day, as the due date is
+                with Transaction().set_context(
+                        company=settlement.company.id):
+                    today = Date.today()
+                result[settlement.id] = (
+                    settlement.payment_due_date - today).days
+        return result
 
     @classmethod
     def do_approve(cls, settlements):

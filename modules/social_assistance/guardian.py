@@ -162,11 +162,13 @@ class Guardian(TextCheckMixin, MaskedIdNumberMixin, ModelSQL, ModelView):
     def default_start_date():
         return Pool().get('ir.date').today()
 
-    @fields.depends('relation_text', 'relation')
+    @fields.depends(
+        'relation_text', 'relation', methods=['on_change_relation'])
     def on_change_relation_text(self):
         category = relation_category(self.relation_text)
         if category:
             self.relation = category
+            self.on_change_relation()
 
     @fields.depends('relation', 'role', 'legal_basis')
     def on_change_relation(self):

@@ -117,7 +117,7 @@ def build(config_path, name, count, seed, out=sys.stdout, visits=True,
         for year, month in months:
             paths = demo_finance.run_month(name, f'{year}-{month:02d}',
                 _work_folder(config_path), last=(year, month) == months[-1],
-                out=out)
+                out=out, overdue=(year, month) == months[0])
         if months:
             demo_finance.print_paths(paths, out=out)
     print(_('Demo users (password %s): %s') % (password, ', '.join(logins)),
@@ -286,6 +286,8 @@ def _procurement_summary(pool):
         (_('Procurements'), Procurement.search_count([])),
         (_('  lots awarded'), Lot.search_count([('state', '=', 'awarded')])),
         (_('  lots failed'), Lot.search_count([('state', '=', 'failed')])),
+        (_('  in preparation'), Procurement.search_count(
+                [('state', '=', 'draft')])),
         (_('  bids (invalid)'), '%s (%s)' % (Bid.search_count([]),
                 Bid.search_count([('valid', '=', False)]))),
         (_('Running contracts'), Contract.search_count(

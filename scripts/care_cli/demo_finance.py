@@ -1,10 +1,13 @@
 """The demo's months from settlement to reconciled payments: the contractors
-confirm, the bureau approves (supplier invoices), the finance clerk pays,
-the treasury's bank statement comes back (in the last month one
-contractor's payment is still on its way, so that the reconciliation shows
-an unpaid row), then each month's exports, statements and charts are
-written."""
+confirm, the bureau approves (supplier invoices), the contractors record
+their own invoices (数电票), the finance clerk pays, the treasury's bank
+statement comes back (in the last month one contractor's payment is still
+on its way, so that the reconciliation shows an unpaid row), then each
+month's exports, statements and charts are written.  In the first month one
+contractor's invoice arrives late and is not paid in time: the payment is
+overdue on the finance clerk's 付款期限 list."""
 import argparse
+import datetime as dt
 import os
 import sys
 
@@ -16,10 +19,14 @@ from .formats import bank_statement_columns
 from .i18n import _
 
 
-def run_month(name, month, folder, last=False, out=sys.stdout):
+def run_month(name, month, folder, last=False, out=sys.stdout,
+        overdue=False):
     """Run the month's cycle; return {what: path} of the files written.
-    The last month's bank statement lacks one payment."""
+    The last month's bank statement lacks one payment; with overdue, one
+    settlement's invoice is recorded after the payments, dated long ago,
+    and stays unpaid past its due date."""
     _settle_and_approve(name, month)
+    late = record_invoices(name, month, hold_one=overdue)
     paths = {}
     rows = pay.pay(name, month, login='finance')
     paths['payment order'] = os.path.join(folder, f'payments-{month}.csv')
@@ -29,6 +36,9 @@ def run_month(name, month, folder, last=False, out=sys.stdout):
     _write_bank_statement(paths['bank statement'],
         rows[:-1] if last else rows)
     import_statement.import_file(name, paths['bank statement'], out=out)
+    if late:
+        db.run_in_session(name, _record_late_invoice, late, month,
+            login='finance')
     paths['settlements'] = os.path.join(folder, f'settlements-{month}.csv')
     _export_settlements(name, month, paths['settlements'])
     paths['reconciliation'] = os.path.join(folder,
@@ -81,6 +91,78 @@ def _approve(pool, month):
     Settlement = pool.get('care.settlement')
     Settlement.approve(Settlement.search([
                 ('month', '=', month), ('state', '=', 'confirmed')]))
+
+
+def record_invoices(name, month, hold_one=False):
+    """Each contractor's user records its own invoice, for the net, on its
+    settlements awaiting payment (the finance clerk those of a contractor
+    without a user); with hold_one, the first settlement's invoice is held
+    back and its id returned"""
+    by_login, held = db.run_in_session(name, _awaiting_invoice, month,
+        hold_one)
+    for login, ids in sorted(by_login.items()):
+        db.run_in_session(name, _record, ids, login=login)
+    return held
+
+
+def _awaiting_invoice(pool, month, hold_one):
+    "({login: [settlement id]}, the id held back or None)"
+    Settlement = pool.get('care.settlement')
+    User = pool.get('res.user')
+    logins = {u.care_contractor.id: u.login for u in User.search([
+                ('care_contractor', '!=', None)])}
+    settlements = sorted(Settlement.search([('month', '=', month),
+                ('state', '=', 'invoiced')]),
+        key=lambda s: s.contract.number)
+    held = None
+    if hold_one and settlements:
+        held = settlements.pop(0).id
+    by_login = {}
+    for settlement in settlements:
+        login = logins.get(settlement.contractor.id, 'finance')
+        by_login.setdefault(login, []).append(settlement.id)
+    return by_login, held
+
+
+def invoice_number(settlement):
+    "A 数电票's 20 digits: the year, the province (37), then the settlement"
+    return f'{settlement.approval_date:%y}37{settlement.id:016d}'
+
+
+def _record(pool, ids):
+    "The contractor's invoices of its settlements, by the wizard's rule"
+    Settlement = pool.get('care.settlement')
+    for settlement in Settlement.browse(ids):
+        Settlement.record_contractor_invoice([settlement],
+            invoice_number(settlement), settlement.approval_date,
+            settlement.net, data=_invoice_pdf(settlement),
+            file_name=f'{invoice_number(settlement)}.pdf')
+
+
+def _invoice_pdf(settlement):
+    "A stand-in for the contractor's PDF"
+    return (f'%PDF-1.4\n% 数电票 {invoice_number(settlement)} '
+        f'{settlement.net}\n').encode('utf-8')
+
+
+def _record_late_invoice(pool, settlement_id, month):
+    """The demo's history: the settlement was approved and its invoice
+    received more than 30 days ago, and it was never paid"""
+    from trytond.modules.care_procurement.tools import month_bounds
+    from trytond.transaction import without_check_access
+    Settlement = pool.get('care.settlement')
+    Date = pool.get('ir.date')
+    settlement = Settlement(settlement_id)
+    _first, last = month_bounds(month)
+    today = Date.today()
+    approved = min(last + dt.timedelta(days=5), today - dt.timedelta(days=35))
+    with without_check_access():
+        Settlement.write([settlement], {'approval_date': approved})
+    settlement = Settlement(settlement_id)
+    Settlement.record_contractor_invoice([settlement],
+        invoice_number(settlement), approved, settlement.net,
+        data=_invoice_pdf(settlement),
+        file_name=f'{invoice_number(settlement)}.pdf')
 
 
 def _write_bank_statement(path, payments):

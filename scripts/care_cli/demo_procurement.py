@@ -1,6 +1,7 @@
 """The demo county's procurement: lots of towns, bids, a failed lot re-run,
 awards, running contracts with every eligible person assigned, and the
 contractors' users."""
+import copy
 import datetime as dt
 from decimal import Decimal
 
@@ -94,6 +95,8 @@ def build(pool, rng, today, towns_per_lot=TOWNS_PER_LOT):
             [t.id for t in towns], PLACEMENT,
             persons_in([t.id for t in towns], 'centralized')))
     budget = sum(l['budget'] for l in lots)
+    # Next year's procurement, being prepared on the same lots
+    next_year = copy.deepcopy(lots)
     procurement, = Procurement.create([{
                 'name': words['procurement_name'].format(year=year),
                 'company': company.id, 'year': year, 'budget': budget,
@@ -144,6 +147,10 @@ def build(pool, rng, today, towns_per_lot=TOWNS_PER_LOT):
     for contract in contracts:
         Assignment.assign_towns(contract,
             [t.id for t in contract.lot.towns], start, end)
+    Procurement.create([{
+                'name': words['procurement_name'].format(year=year + 1),
+                'company': company.id, 'year': year + 1, 'budget': budget,
+                'method': 'open_tender', 'lots': [('create', next_year)]}])
     return procurement, rerun, contracts
 
 

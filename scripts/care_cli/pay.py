@@ -1,7 +1,11 @@
 """care pay --month YYYY-MM: pay the month's invoiced settlements through
 account_payment, one group per contractor, and write the payment order the
-treasury sends to the bank."""
+treasury sends to the bank.  A settlement whose contractor's invoice was not
+received (or differs from its net) is not paid: its refusal is printed and
+the command ends with 3."""
+import sys
 
+from trytond.exceptions import UserError
 from trytond.modules.social_assistance.tabular import SpreadsheetWriter
 
 from . import database as db
@@ -27,26 +31,40 @@ def add_parser(subparsers):
 
 def run(args):
     check_month_argument(args.month)
-    rows = pay(args.database, args.month, args.login)
+    refused = []
+    rows = pay(args.database, args.month, args.login, refused=refused)
     if args.export:
         write_order(args.export, rows)
     total = sum(r['amount'] for r in rows)
     print(f'payments: {len(rows)} processing, total {total:.2f}')
-    return 0
+    for message in refused:
+        print(message, file=sys.stderr)
+    return 3 if refused else 0
 
 
-def pay(database, month, login='admin'):
-    "The payments made, as rows of the payment order"
+def pay(database, month, login='admin', refused=None):
+    """The payments made, as rows of the payment order; the refusals of the
+    settlements not paid are appended to refused"""
     # two runs at once: the loser starts again and pays what is left
-    return db.retried(_pay, database, month, login)
+    return db.retried(_pay, database, month, login,
+        refused if refused is not None else [])
 
 
-def _pay(database, month, login):
+def _pay(database, month, login, refused):
     with db.session(database, login=login) as pool:
         Settlement = pool.get('care.settlement')
         Payment = pool.get('account.payment')
-        settlements = Settlement.search([
-                ('month', '=', month), ('state', '=', 'invoiced')])
+        settlements = []
+        del refused[:]
+        for settlement in Settlement.search([
+                    ('month', '=', month), ('state', '=', 'invoiced')]):
+            # the rule, as the button applies it: no invoice, no payment
+            try:
+                Settlement.check_payable([settlement])
+            except UserError as error:
+                refused.append(error.message)
+            else:
+                settlements.append(settlement)
         ids = [s.id for s in settlements]
         before = set(Payment.search([('care_settlement', 'in', ids)]))
         # the button, as the client presses it: its groups and states are

@@ -16,7 +16,8 @@ from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
 
 from .tools import (
-    ActivatedTestCase, create_employee, create_world_with_books, meals)
+    ActivatedTestCase, create_employee, create_world_with_books, meals,
+    record_invoices)
 
 MONTH = '2025-03'
 FINANCE_GROUPS = [('care_settlement', 'group_finance'),
@@ -153,6 +154,8 @@ class SettlementAccessTestCase(ActivatedTestCase):
             # the officer follows the payments too
             self.assertEqual(len(Reconciliation.search([])), 2)
         with self.as_user(clerk):
+            # the contractor's invoice received, the clerk pays
+            record_invoices([a])
             Settlement.pay(Settlement.browse([a.id]))
             rows = Reconciliation.search([('month', '=', MONTH)])
             self.assertEqual({r.settlement.id: r.status for r in rows},

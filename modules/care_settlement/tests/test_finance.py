@@ -12,7 +12,8 @@ from trytond.modules.care_settlement.statement import BankRow
 from trytond.pool import Pool
 from trytond.tests.test_tryton import with_transaction
 
-from .tools import ActivatedTestCase, create_world_with_books, meals
+from .tools import (
+    ActivatedTestCase, create_world_with_books, meals, record_invoices)
 
 MONTH = '2025-03'
 
@@ -22,7 +23,8 @@ class FinanceTestCase(ActivatedTestCase):
 
     def approved_world(self, meals_b=0):
         """Contract A: ten meals (150.00); contract B: meals_b meals at
-        14.00; both settled, confirmed and approved"""
+        14.00; both settled, confirmed and approved, and the contractors'
+        invoices recorded"""
         pool = Pool()
         Settlement = pool.get('care.settlement')
         world = create_world_with_books()
@@ -32,6 +34,7 @@ class FinanceTestCase(ActivatedTestCase):
             order=[('contract.number', 'ASC')])
         Settlement.confirm(settlements)
         Settlement.approve(settlements)
+        record_invoices(settlements)
         return world, Settlement.browse(settlements)
 
     def bank_rows(self, payments, **changes):

@@ -63,3 +63,18 @@ def meals(world, count_a, count_b=0):
             (f'b{day}', f'2025-03-{day:02d} 10:00',
                 f'2025-03-{day:02d} 10:40', {'contract': 1, 'person': 3})
             for day in range(3, 3 + count_b)])
+
+
+def record_invoices(settlements, date=None, amounts=None):
+    """The contractors' invoices (数电票) of the settlements awaiting
+    payment, for their nets unless amounts {settlement: amount} says
+    otherwise, dated the approval (or date), numbered by settlement"""
+    Settlement = Pool().get('care.settlement')
+    amounts = amounts or {}
+    for settlement in Settlement.browse(settlements):
+        if settlement.state != 'invoiced':
+            continue
+        Settlement.record_contractor_invoice([settlement],
+            f'2537{settlement.id:016d}',
+            date or settlement.approval_date,
+            amounts.get(settlement, settlement.net))
