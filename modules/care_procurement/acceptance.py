@@ -213,9 +213,8 @@ class Acceptance(ContractCompanyMixin, Workflow, ModelSQL, ModelView):
                             acceptance.published_date or acceptance.date),
                         **values))
             if not acceptance.user_representatives:
-                raise ValidationError(gettext(
-                        'care_procurement.msg_acceptance_no_user_representative',
-                        **values))
+                raise ValidationError(gettext('care_procurement'
+                        '.msg_acceptance_no_user_representative', **values))
             if acceptance.surveyed < 1:
                 raise ValidationError(gettext(
                         'care_procurement.msg_acceptance_no_opinion',

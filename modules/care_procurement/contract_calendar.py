@@ -115,9 +115,17 @@ class Contract(metaclass=PoolMeta):
                 contract.check_signing()
 
     def check_signing(self):
-        "A contract signed after the 30 days needs the written reason"
+        """A contract is not signed while a challenge is open, nor before
+        the award letter; signed after the 30 days it needs the written
+        reason"""
         if not self.lot or not self.signed_date:
             return
+        procurement = self.lot.procurement
+        if procurement.has_open_challenge(self.signed_date):
+            raise ValidationError(gettext(
+                    'care_procurement.msg_contract_challenge_open',
+                    contract=self.rec_name,
+                    procurement=procurement.rec_name))
         letter = self.on_change_with_award_letter_date()
         if letter and self.signed_date < letter:
             raise ValidationError(gettext(

@@ -101,15 +101,19 @@ class Procurement(metaclass=PoolMeta):
         "Count the deadlines again (after the holiday calendar changed)"
         cls._compute_fields(procurements)
 
-    def has_open_challenge(self):
-        "Whether a challenge of the procurement awaits its answer"
+    def has_open_challenge(self, date=None):
+        """Whether a challenge of the procurement awaits its answer (one
+        received by date, when given)"""
         Challenge = Pool().get('care.procurement.challenge')
+        domain = [
+            ('procurement', '=', self.id),
+            ('state', '=', 'open'),
+            ]
+        if date:
+            domain.append(('received_date', '<=', date))
         # Whoever signs, every challenge counts (they are the officers')
         with without_check_access():
-            return bool(Challenge.search([
-                        ('procurement', '=', self.id),
-                        ('state', '=', 'open'),
-                        ], limit=1))
+            return bool(Challenge.search(domain, limit=1))
 
     @classmethod
     @Workflow.transition('evaluating')

@@ -106,6 +106,24 @@ class Settlement(metaclass=PoolMeta):
         return by_company.items()
 
     @classmethod
+    def draft(cls, settlements):
+        """A cancelled settlement set back to draft is approved and
+        invoiced anew: the old approval day and invoice no longer apply"""
+        super().draft(settlements)
+        drafts = [s for s in cls.browse(settlements) if s.state == 'draft']
+        if drafts:
+            # the button's rights allowed the reset; the rules clear
+            with without_check_access():
+                cls.write(drafts, {
+                        'approval_date': None,
+                        'contractor_invoice_number': None,
+                        'contractor_invoice_date': None,
+                        'contractor_invoice_amount': None,
+                        'contractor_invoice_by': None,
+                        'payment_due_date': None,
+                        })
+
+    @classmethod
     @ModelView.button_action(
         'care_settlement.wizard_settlement_record_invoice')
     def record_invoice(cls, settlements):

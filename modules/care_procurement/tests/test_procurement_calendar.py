@@ -48,17 +48,14 @@ class ProcurementCalendarTestCase(ActivatedTestCase):
             self.contractors = create_contractors(
                 '莘县康宁居家养老服务中心', '聊城颐和养老服务有限公司',
                 '莘县爱心家政服务有限公司')
+        lot_service = {'service': meal.id, 'ceiling_price': Decimal(20),
+            'estimated_quantity': Decimal(100)}
         procurement, = Procurement.create([{
                     'name': name, 'company': company, 'year': 2025,
                     'budget': Decimal(10000), 'method': 'open_tender',
                     'lots': [('create', [{
                                     'name': '第一包', 'budget': Decimal(10000),
-                                    'services': [('create', [{
-                                                    'service': meal.id,
-                                                    'ceiling_price': Decimal(20),
-                                                    'estimated_quantity': (
-                                                        Decimal(100)),
-                                                    }])],
+                                    'services': [('create', [lot_service])],
                                     }])],
                     }])
         Procurement.publish([procurement])
@@ -248,6 +245,10 @@ class ProcurementCalendarTestCase(ActivatedTestCase):
         challenge = self.challenge(procurement, D(2025, 10, 9))
         with self.assertRaises(ValidationError) as cm:
             Contract.run([contract])
+        self.assertIn('No. 94', cm.exception.message)
+        # Nor is a signing date recorded after the challenge was received
+        with self.assertRaises(ValidationError) as cm:
+            Contract.write([contract], {'signed_date': D(2025, 10, 21)})
         self.assertIn('No. 94', cm.exception.message)
 
         # An answer needs its text and outcome

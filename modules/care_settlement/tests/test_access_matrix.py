@@ -32,10 +32,12 @@ TRYTON_MODELS = {'party.party', 'party.address', 'party.contact_mechanism',
     'account.move', 'account.move.line', 'account.statement',
     'ir.attachment', 'ir.note'}
 # Reference data every contractor reads: the catalogue, the county's
-# divisions, the published procurements and the configuration
+# divisions, the published procurements, the configuration and the holiday
+# calendar (their deadlines count working days)
 SHARED = {'care.service', 'care.configuration', 'care.plan.template',
     'care.procurement', 'care.procurement.lot', 'care.procurement.lot.service',
-    'care.procurement.lot-town', 'social_assistance.division'}
+    'care.procurement.lot-town', 'social_assistance.division',
+    'social_assistance.holiday'}
 # Tryton's own models that contractors read as any user does (companies,
 # users' names on records, the bureau's party)
 CONTRACTOR_SHARED_TRYTON = {'party.party', 'party.address',

@@ -196,6 +196,13 @@ class ContractorInvoiceTestCase(ActivatedTestCase):
         self.assertEqual(
             Settlement.due_date(dt.date(2025, 4, 9), dt.date(2025, 4, 2)),
             dt.date(2025, 5, 9))
+        # cancelled and set back to draft: approved and invoiced anew
+        Settlement.do_cancel([b], 'wrong month')
+        Settlement.draft([Settlement(b.id)])
+        b = Settlement(b.id)
+        self.assertEqual((b.state, b.approval_date,
+                b.contractor_invoice_number, b.payment_due_date),
+            ('draft', None, None, None))
 
     def payment_deadlines(self):
         """{tab name: [settlement]} of the finance clerk's 付款期限 list, as
