@@ -394,7 +394,8 @@ class FinanceCliTestCase(unittest.TestCase):
                 r['附言']] for r in self.order]
         wrong_amount, wrong_reference = rows[0], rows[-1]
         wrong_amount[2] = f'{money(wrong_amount[2]) + CENT:.2f}'
-        unknown = wrong_reference[3].replace('/', '/X')
+        # (the reference is the contractor's invoice number, all digits)
+        unknown = wrong_reference[3][:-1] + 'X'
         self.assertNotIn(unknown, self.references)
         wrong_reference[3] = unknown
         path = self.path('bank.csv')

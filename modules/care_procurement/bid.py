@@ -50,7 +50,7 @@ class Bid(ModelSQL, ModelView):
         "with an identity number.")
     sme = fields.Boolean("Small or Micro Enterprise", states=_open,
         help="With the declaration of a small or micro enterprise "
-        "(中小企业声明函): its total is reduced by the procurement's SME "
+        "(SME declaration): its total is reduced by the procurement's SME "
         "deduction for the evaluation.")
     lines = fields.One2Many('care.procurement.bid.line', 'bid', "Prices",
         states=_open)
@@ -191,6 +191,13 @@ class Bid(ModelSQL, ModelView):
                 SCORING_FIELDS | WITHDRAWAL_FIELDS):
             for bid in bids:
                 bid.check_withdrawal(values)
+            return
+        # The panel scores while evaluating, and again on the lots an upheld
+        # challenge re-opened; the prices stay as they were bid
+        if (mode == 'write' and set(values) <= {'technical_score'}
+                and all(b.lot.state == 'open'
+                    and b.lot.procurement.state == 'evaluating'
+                    for b in bids)):
             return
         for bid in bids:
             bid.lot.check_bids_open()

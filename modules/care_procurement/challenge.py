@@ -39,7 +39,7 @@ class Challenge(Workflow, ModelSQL, ModelView):
     matter = fields.Text("Matter", required=True, states=_open,
         help="What the supplier challenges, with its facts and grounds.")
     answer_deadline = fields.Date("Answer Deadline", readonly=True,
-        help="7 working days after receipt (政府采购法第五十三条).")
+        help="7 working days after receipt (Government Procurement Law, art. 53).")
     answer_date = fields.Date("Answer Date", states=_open)
     answer = fields.Text("Answer", states=_open)
     outcome = fields.Selection([

@@ -125,6 +125,16 @@ class Contract(Workflow, ModelSQL, ModelView):
     def default_state():
         return 'draft'
 
+    @classmethod
+    def copy(cls, contracts, default=None):
+        # A copy is a new contract: its own number, to be run again
+        default = default.copy() if default is not None else {}
+        default.setdefault('number', None)
+        default.setdefault('state', 'draft')
+        default.setdefault('termination_reason', None)
+        default.setdefault('assignments', None)
+        return super().copy(contracts, default=default)
+
     @staticmethod
     def default_company():
         return Transaction().context.get('company')

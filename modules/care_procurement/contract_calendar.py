@@ -33,7 +33,7 @@ class Contract(metaclass=PoolMeta):
         'on_change_with_award_letter_date')
     signing_deadline = fields.Date("Signing Deadline", readonly=True,
         states=_from_lot,
-        help="30 days after the award letter (政府采购法第四十六条).")
+        help="30 days after the award letter (Government Procurement Law, art. 46).")
     signed_date = fields.Date("Signed Date",
         states={'readonly': Eval('state') != 'draft'},
         help="The day both parties signed the contract.")
@@ -49,17 +49,17 @@ class Contract(metaclass=PoolMeta):
         "award letter.")
     publication_deadline = fields.Date("Publication Deadline",
         readonly=True,
-        help="2 working days after signing (政府采购法实施条例第五十条).")
+        help="2 working days after signing (Implementing Regulations of the Government Procurement Law, art. 50).")
     published_date = fields.Date("Published Date",
         domain=[If(Bool(Eval('published_date')) & Bool(Eval('signed_date')),
                 ('published_date', '>=', Eval('signed_date')), ())],
         help="The day the contract was published.")
     filing_deadline = fields.Date("Filing Deadline", readonly=True,
-        help="7 working days after signing (政府采购法第四十七条).")
+        help="7 working days after signing (Government Procurement Law, art. 47).")
     filed_date = fields.Date("Filed Date",
         domain=[If(Bool(Eval('filed_date')) & Bool(Eval('signed_date')),
                 ('filed_date', '>=', Eval('signed_date')), ())],
-        help="The day a copy was filed (备案) with the finance bureau.")
+        help="The day a copy was filed with the finance bureau.")
 
     del _from_lot
 
@@ -67,6 +67,15 @@ class Contract(metaclass=PoolMeta):
     def on_change_with_award_letter_date(self, name=None):
         if self.lot and self.lot.procurement:
             return self.lot.procurement.award_letter_date
+
+    @classmethod
+    def copy(cls, contracts, default=None):
+        # A copy is signed, published and filed on its own
+        default = default.copy() if default is not None else {}
+        for name in ['signed_date', 'signing_late_reason', 'published_date',
+                'filed_date']:
+            default.setdefault(name, None)
+        return super().copy(contracts, default=default)
 
     @fields.depends('signed_date', 'signing_deadline', 'lot',
         methods=['on_change_with_award_letter_date'])

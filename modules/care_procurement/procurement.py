@@ -108,6 +108,9 @@ class Procurement(Workflow, ModelSQL, ModelView):
                 'evaluate': {
                     'invisible': Eval('state') != 'published',
                     'depends': ['state']},
+                'rescore': {
+                    'invisible': Eval('state') != 'evaluating',
+                    'depends': ['state']},
                 'award': {
                     'invisible': Eval('state') != 'evaluating',
                     'depends': ['state']},
@@ -120,6 +123,18 @@ class Procurement(Workflow, ModelSQL, ModelView):
     @staticmethod
     def default_state():
         return 'draft'
+
+    @classmethod
+    def copy(cls, procurements, default=None):
+        # A copy re-runs the procurement (a failed one in a minute): a new
+        # number, the lots and their towns and services, no bids nor dates
+        default = default.copy() if default is not None else {}
+        default.setdefault('number', None)
+        default.setdefault('state', 'draft')
+        for name in ['announcement_date', 'bid_deadline', 'opening_date',
+                'evaluation_date', 'award_date']:
+            default.setdefault(name, None)
+        return super().copy(procurements, default=default)
 
     @staticmethod
     def default_company():
@@ -211,6 +226,15 @@ class Procurement(Workflow, ModelSQL, ModelView):
         "Check and score every bid of the procurements' lots"
         Lot = Pool().get('care.procurement.lot')
         Lot.score([l for p in procurements for l in p.lots])
+
+    @classmethod
+    @ModelView.button
+    def rescore(cls, procurements):
+        """Score again the bids of the lots still open: the panel changed a
+        technical score, or an upheld challenge re-opened the evaluation"""
+        Lot = Pool().get('care.procurement.lot')
+        Lot.score([l for p in procurements for l in p.lots
+                if l.state == 'open'])
 
     @classmethod
     @ModelView.button
@@ -315,6 +339,15 @@ class Lot(ModelSQL, ModelView):
     @staticmethod
     def default_state():
         return 'open'
+
+    @classmethod
+    def copy(cls, lots, default=None):
+        # The bids were made to the procurement copied, not to the copy
+        default = default.copy() if default is not None else {}
+        for name in ['bids', 'awarded_bid', 'failure_reason', 'contracts']:
+            default.setdefault(name, None)
+        default.setdefault('state', 'open')
+        return super().copy(lots, default=default)
 
     @staticmethod
     def default_kind():

@@ -31,21 +31,21 @@ class Procurement(metaclass=PoolMeta):
 
     notice_deadline = fields.Date("Result Notice Deadline", readonly=True,
         help="2 working days after the award: the result notice and the "
-        "award letters are due (实施条例第四十三条).")
+        "award letters are due (Implementing Regulations of the Government Procurement Law, art. 43).")
     notice_date = fields.Date("Result Notice Published", states=_awarded,
         domain=[If(Eval('notice_date') & Eval('award_date'),
                 ('notice_date', '>=', Eval('award_date')), ())],
-        help="The day the result notice (结果公告) was published.")
+        help="The day the result notice was published.")
     notice_end = fields.Date("Notice Period Ends", readonly=True,
         help="The notice is published for 1 working day.")
     award_letter_date = fields.Date("Award Letter Issued", states=_awarded,
         domain=[If(Eval('award_letter_date') & Eval('award_date'),
                 ('award_letter_date', '>=', Eval('award_date')), ())],
-        help="The day the award letters (中标/成交通知书) were issued, "
+        help="The day the award letters were issued, "
         "with the notice.")
     challenge_end = fields.Date("Challenge Window Ends", readonly=True,
         help="Suppliers may challenge the result within 7 working days of "
-        "the end of the notice period (政府采购法第五十二条).")
+        "the end of the notice period (Government Procurement Law, art. 52).")
     challenges = fields.One2Many('care.procurement.challenge', 'procurement',
         "Challenges", readonly=True)
 
@@ -56,6 +56,14 @@ class Procurement(metaclass=PoolMeta):
         super().__setup__()
         # An upheld challenge re-opens the evaluation
         cls._transitions |= {('awarded', 'evaluating')}
+
+    @classmethod
+    def copy(cls, procurements, default=None):
+        # A copy is a new procurement: notified and challenged on its own
+        default = default.copy() if default is not None else {}
+        for name in ['notice_date', 'award_letter_date', 'challenges']:
+            default.setdefault(name, None)
+        return super().copy(procurements, default=default)
 
     def compute_fields(self, field_names=None):
         values = super().compute_fields(field_names=field_names)

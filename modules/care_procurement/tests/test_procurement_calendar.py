@@ -290,9 +290,19 @@ class ProcurementCalendarTestCase(ActivatedTestCase):
         self.assertEqual(challenge.answer_date,
             Pool().get('ir.date').today())
 
+        # The panel scores the challenged bid again: it ranks first now
+        Bid = pool.get('care.procurement.bid')
+        second, = Bid.search([('lot', '=', lot.id),
+                ('contractor', '=', self.contractors[1].id)])
+        Bid.write([second], {'technical_score': Decimal(70)})
+        Procurement.rescore([procurement])
+        self.assertEqual(Bid(second.id).rank, 1)
+
         # The evaluation is decided again
         Procurement.award([procurement])
         self.assertEqual(Procurement(procurement.id).state, 'awarded')
+        lot, = Procurement(procurement.id).lots
+        self.assertEqual(lot.awarded_bid, second)
 
     @with_transaction()
     def test_upheld_challenge_running_contract(self):
