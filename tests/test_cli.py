@@ -94,6 +94,48 @@ class InitAndDemoTestCase(unittest.TestCase):
                 "sorted(p for p, n in contracts.items() if n > 1)]")
             self.assertEqual(lists, [[], []])
 
+            # The year's procurement as an auditor reads it: a failed lot
+            # re-run and awarded, every date of the legal calendar filled,
+            # a challenge answered, an acceptance of the first half year;
+            # next year's procurement is being prepared under its own year
+            story = db.python(
+                "Procurement = pool.get('care.procurement')\n"
+                "Contract = pool.get('care.contract')\n"
+                "Challenge = pool.get('care.procurement.challenge')\n"
+                "Acceptance = pool.get('care.contract.acceptance')\n"
+                "awarded = Procurement.search([('state', '=', 'awarded')])\n"
+                "running = Contract.search([('state', '=', 'running')])\n"
+                "drafts = Procurement.search([('state', '=', 'draft')])\n"
+                "result = {\n"
+                "    'failed_lots': pool.get('care.procurement.lot')"
+                ".search_count([('state', '=', 'failed')]),\n"
+                "    'methods': sorted({p.method for p in awarded}),\n"
+                "    'undated_procurements': [p.number for p in awarded\n"
+                "        if not (p.evaluation_date and p.award_date\n"
+                "            and p.notice_date and p.award_letter_date)],\n"
+                "    'undated_contracts': [c.number for c in running\n"
+                "        if not (c.signed_date and c.published_date\n"
+                "            and c.filed_date)],\n"
+                "    'challenges': [(c.state, c.outcome)\n"
+                "        for c in Challenge.search([])],\n"
+                "    'unaccepted': [c.number for c in running\n"
+                "        if not Acceptance.search([('contract', '=', c.id),\n"
+                "                ('state', '=', 'done')])],\n"
+                "    'drafts': [(p.year, p.number[:6]) for p in drafts],\n"
+                "    'year': awarded[0].year,\n"
+                "    }")
+            self.assertGreaterEqual(story['failed_lots'], 1)
+            self.assertEqual(story['methods'],
+                ['competitive_consultation', 'open_tender'])
+            self.assertEqual(story['undated_procurements'], [])
+            self.assertEqual(story['undated_contracts'], [])
+            # (JSON gives lists for tuples)
+            self.assertEqual(story['challenges'], [['answered', 'rejected']])
+            self.assertEqual(story['unaccepted'], [])
+            next_year = story['year'] + 1
+            self.assertEqual(story['drafts'],
+                [[next_year, f'CG{next_year}']])
+
             twice = db.care('demo', '--persons', '120', timeout=600)
             self.assertEqual(twice.returncode, 0, twice.stderr)
             self.assertNotRegex(twice.stdout, r'persons: \d+ created')
