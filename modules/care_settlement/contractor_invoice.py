@@ -2,7 +2,7 @@
 # this repository contains the full copyright notices and license terms.
 """The contractor's own electronic invoice (数电票) recorded on the approved
 settlement, and the payment's due date (DESIGN.md "Payment"): 30 days after
-the later of the approval and the invoice (保障中小企业款项支付条例)."""
+the later of the approval and the invoice (Regulations on Ensuring Payments to Small and Medium-sized Enterprises)."""
 import datetime as dt
 import re
 
@@ -33,7 +33,7 @@ class Settlement(metaclass=PoolMeta):
     contractor_invoice_number = fields.Char("Contractor Invoice Number",
         readonly=True,
         help="The number of the contractor's own invoice: 20 digits for an "
-        "electronic invoice (数电票), 8 to 12 for older invoices.")
+        "electronic invoice, 8 to 12 for older invoices.")
     contractor_invoice_date = fields.Date("Contractor Invoice Date",
         readonly=True)
     contractor_invoice_amount = Monetary("Contractor Invoice Amount",
@@ -46,7 +46,7 @@ class Settlement(metaclass=PoolMeta):
         'get_contractor_invoice_attached')
     payment_due_date = fields.Date("Payment Due Date", readonly=True,
         help="30 days after the later of the approval and the contractor's "
-        "invoice (保障中小企业款项支付条例).")
+        "invoice (Regulations on Ensuring Payments to Small and Medium-sized Enterprises).")
     payment_days_left = fields.Function(fields.Integer("Days Left",
             help="Days until the payment is due; negative when overdue."),
         'get_payment_days_left')
@@ -252,7 +252,7 @@ class RecordInvoiceStart(ModelView):
 
     number = fields.Char("Invoice Number", required=True,
         help="The number of the contractor's own invoice: 20 digits for an "
-        "electronic invoice (数电票), 8 to 12 for older invoices.")
+        "electronic invoice, 8 to 12 for older invoices.")
     date = fields.Date("Invoice Date", required=True)
     currency = fields.Many2One('currency.currency', "Currency",
         readonly=True)

@@ -141,7 +141,7 @@ def _record(pool, ids):
 
 def _invoice_pdf(settlement):
     "A stand-in for the contractor's PDF"
-    return (f'%PDF-1.4\n% 数电票 {invoice_number(settlement)} '
+    return (f'%PDF-1.4\n% e-invoice {invoice_number(settlement)} '
         f'{settlement.net}\n').encode('utf-8')
 
 
