@@ -6,8 +6,6 @@ opinions counted; the result is published.  The contract shows when an
 acceptance is due or the latest one failed; the acceptance report prints;
 a contractor reads the published acceptances of its own contracts only."""
 import datetime as dt
-import io
-import zipfile
 from decimal import Decimal
 from types import SimpleNamespace
 
@@ -16,19 +14,12 @@ from trytond.pool import Pool
 from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
 
-from .tools import ActivatedTestCase, create_bureau, create_contractors
+from .tools import (
+    ActivatedTestCase, content, create_bureau, create_contractors)
 
 # The refusals name the article (in Chinese once translated)
 ARTICLE = 'Implementing Regulations of the Government Procurement Law, art. 45'
 REPORT = 'care.contract.acceptance.report'
-
-
-def content(report):
-    "The content.xml of the ODT an execute of a report returned"
-    extension, data, _, _ = report
-    assert extension == 'odt', extension
-    with zipfile.ZipFile(io.BytesIO(data)) as odt:
-        return odt.read('content.xml').decode('utf-8')
 
 
 class AcceptanceTestCase(ActivatedTestCase):

@@ -6,8 +6,6 @@ list of legal deadlines and the award notice and letter.
 The dates cross the National Day holiday of 2025 as the shipped calendar
 has it: 10-01 to 10-08 off, Sunday 09-28 and Saturday 10-11 worked."""
 import datetime as dt
-import io
-import zipfile
 from decimal import Decimal
 
 from trytond.model.exceptions import AccessError, ValidationError
@@ -17,17 +15,9 @@ from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
 
 from .tools import (
-    ActivatedTestCase, create_bureau, create_contractors, uscc_code)
+    ActivatedTestCase, content, create_bureau, create_contractors, uscc_code)
 
 D = dt.date
-
-
-def content(report):
-    "The content.xml of the ODT an execute of a report returned"
-    extension, data, _, _ = report
-    assert extension == 'odt', extension
-    with zipfile.ZipFile(io.BytesIO(data)) as odt:
-        return odt.read('content.xml').decode('utf-8')
 
 
 class ProcurementCalendarTestCase(ActivatedTestCase):

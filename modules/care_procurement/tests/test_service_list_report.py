@@ -4,8 +4,6 @@
 assigned in the month with their care plans, identity numbers masked for
 contractors."""
 import datetime as dt
-import io
-import zipfile
 from decimal import Decimal
 from types import SimpleNamespace
 
@@ -16,18 +14,11 @@ from trytond.pool import Pool
 from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
 
-from .tools import ActivatedTestCase, create_bureau, create_contractors
+from .tools import (
+    ActivatedTestCase, content, create_bureau, create_contractors)
 
 MONTH = '2025-03'
 REPORT = 'care.service_list.report'
-
-
-def content(report):
-    "The content.xml of the ODT an execute of a report returned"
-    extension, data, _, _ = report
-    assert extension == 'odt', extension
-    with zipfile.ZipFile(io.BytesIO(data)) as odt:
-        return odt.read('content.xml').decode('utf-8')
 
 
 class ServiceListReportTestCase(ActivatedTestCase):

@@ -1,6 +1,9 @@
 # This file is part of 莘情照护.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
 "Helpers for the tests of the modules built on procurement"
+import io
+import zipfile
+
 from stdnum.cn import uscc
 
 from trytond.modules.care_procurement.bid import USCC
@@ -42,3 +45,11 @@ def create_contractors(*names):
                 'identifiers': [('create', [{
                                 'type': USCC, 'code': uscc_code(serial)}])],
                 } for serial, name in enumerate(names, start=1)])
+
+
+def content(report):
+    "The content.xml of the ODT an execute of a report returned"
+    extension, data, _, _ = report
+    assert extension == 'odt', extension
+    with zipfile.ZipFile(io.BytesIO(data)) as odt:
+        return odt.read('content.xml').decode('utf-8')
