@@ -73,6 +73,17 @@ class InitAndDemoTestCase(unittest.TestCase):
             self.assertGreater(counts[1], 0)
             self.assertGreater(counts[2], 0)
 
+            # Change reports from the contractors' users: a death among
+            # them, some confirmed, one death still pending
+            reports = db.python(
+                "Report = pool.get('social_assistance.change_report')\n"
+                "result = sorted({(r.kind, r.state, bool(r.contractor))\n"
+                "    for r in Report.search([])})")
+            self.assertIn(['death', 'confirmed', True], reports)
+            self.assertIn(['death', 'reported', True], reports)
+            self.assertIn(['hospital', 'confirmed', True], reports)
+            self.assertIn(['self_care', 'confirmed', True], reports)
+
             # Every eligible person is on exactly one running contract's
             # service list this month
             lists = db.python(

@@ -16,7 +16,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(
 from care_cli import charts  # noqa: E402
 
 FILES = ['settled-vs-budget.png', 'visits-per-town.png', 'visit-reasons.png',
-    'check-failures.png', 'under-served.png']
+    'check-failures.png', 'under-served.png', 'complaints-satisfaction.png']
 PNG = b'\x89PNG\r\n\x1a\n'
 # A month long before the demo's
 EMPTY = '2020-01'
@@ -63,6 +63,20 @@ for visit in Visit.search([('month', '=', month)]):
 checks = defaultdict(lambda: {'fail': 0, 'pass': 0, 'pending': 0})
 for check in Check.search([('month', '=', month)]):
     checks[check.contract.contractor.name][check.result] += 1
+Complaint = pool.get('care.complaint')
+complaints = defaultdict(lambda: {'received': 0, 'substantiated': 0,
+        'asked': 0, 'satisfied': 0})
+for complaint in Complaint.search([('month', '=', month),
+            ('contract', '!=', None)]):
+    counts = complaints[complaint.contract.contractor.name]
+    counts['received'] += 1
+    counts['substantiated'] += (complaint.substantiated == 'yes'
+        and complaint.state == 'answered')
+for check in Check.search([('month', '=', month),
+            ('satisfaction', '!=', None)]):
+    counts = complaints[check.contract.contractor.name]
+    counts['asked'] += 1
+    counts['satisfied'] += check.satisfaction in {'4', '5'}
 first, last = month_bounds(month)
 contracts = Contract.search([('state', '!=', 'draft'),
         ('start_date', '<=', last), ('end_date', '>=', first)])
@@ -87,6 +101,7 @@ result = {'plotted': plotted, 'expected': {
         'towns': sorted([t, a, r] for t, (a, r) in towns.items()),
         'reasons': reasons,
         'checks': checks,
+        'complaints': complaints,
         'settled': settled,
         'planned': {c: len(p) for c, p in planned.items()},
         'short': {c: len(p) for c, p in short.items()},
@@ -171,13 +186,25 @@ class ChartsTestCase(unittest.TestCase):
         self.assertEqual(checks, data['expected']['checks'])
         self.assertGreater(sum(c['fail'] for c in checks.values()), 0)
 
+    def test_complaints_and_satisfaction(self):
+        "Complaints and satisfaction are drawn from the month's records"
+        month = self.months['checked']
+        data = self.db.python(PLOTTED, month=month)
+        plotted = data['plotted']['complaints_satisfaction']
+        self.assertEqual(plotted, data['expected']['complaints'])
+        self.assertGreater(sum(c['received'] for c in plotted.values()), 0)
+        self.assertGreater(
+            sum(c['substantiated'] for c in plotted.values()), 0)
+        self.assertGreater(sum(c['asked'] for c in plotted.values()), 0)
+
     def test_month_without_data(self):
         "A month without data still gets its charts, saying so"
         self.charts(EMPTY)
         data = self.db.python(PLOTTED, month=EMPTY)
         self.assertEqual(data['plotted'], {'settled_vs_budget': {},
                 'visits_per_town': [], 'visit_reasons': {},
-                'check_failures': {}, 'under_served': {}})
+                'check_failures': {}, 'under_served': {},
+                'complaints_satisfaction': {}})
 
     def test_bad_arguments(self):
         "A month not written YYYY-MM, or a file as folder: exit code 2"

@@ -185,6 +185,20 @@ class Check(SettlementFactsMixin, metaclass=PoolMeta):
             super().record_pass(checks)
 
 
+class Complaint(SettlementFactsMixin, metaclass=PoolMeta):
+    __name__ = 'care.complaint'
+    # A substantiated complaint is deducted in its contract and month of
+    # receipt like a failed inspection
+    _settlement_fact_fields = {'substantiated', 'contract', 'month',
+        'state'}
+
+    @classmethod
+    def _settlement_marks(cls, ids):
+        # A complaint about no contract is deducted nowhere
+        return set(), {(c, m) for c, m in _column_values(
+                    cls, ids, 'contract', 'month') if c is not None}
+
+
 class Person(SettlementFactsMixin, metaclass=PoolMeta):
     __name__ = 'social_assistance.person'
     # The days a person is covered (day and month lines)

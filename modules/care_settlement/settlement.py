@@ -93,7 +93,9 @@ class Settlement(Workflow, ModelSQL, ModelView):
         help="Failed inspections of the month × the contract's penalty.")
     net = Monetary("Net", currency='currency', digits='currency',
         readonly=True)
-    failed_checks = fields.Integer("Failed Inspections", readonly=True)
+    failed_checks = fields.Integer("Failed Inspections", readonly=True,
+        help="The failed inspections of the month and the substantiated "
+        "complaints received in it: each is deducted.")
     persons = fields.Integer("Persons Served", readonly=True,
         help="Distinct persons with a payable quantity.")
     visits = fields.Integer("Visits Counted", readonly=True,
@@ -531,9 +533,14 @@ class Settlement(Workflow, ModelSQL, ModelView):
 
     @classmethod
     def count_failed_checks(cls, contract_ids, month):
-        "{contract: failed inspections of its visits of the month}"
-        Check = Pool().get('care.check')
+        """{contract: failed inspections of its visits of the month and
+        substantiated complaints about it received in the month} (DESIGN.md:
+        a substantiated complaint counts as one)"""
+        pool = Pool()
+        Check = pool.get('care.check')
+        Complaint = pool.get('care.complaint')
         check = Check.__table__()
+        complaint = Complaint.__table__()
         cursor = Transaction().connection.cursor()
         result = {c: 0 for c in contract_ids}
         if contract_ids:
@@ -542,6 +549,16 @@ class Settlement(Workflow, ModelSQL, ModelView):
                     & (check.month == month) & (check.result == 'fail'),
                     group_by=check.contract))
             result.update(cursor)
+            cursor.execute(*complaint.select(
+                    complaint.contract, Count(complaint.id),
+                    where=complaint.contract.in_(list(contract_ids))
+                    & (complaint.month == month)
+                    & (complaint.substantiated == 'yes')
+                    # Decided only when answered
+                    & (complaint.state == 'answered'),
+                    group_by=complaint.contract))
+            for contract_id, count in cursor:
+                result[contract_id] += count
         return result
 
     @classmethod

@@ -520,18 +520,13 @@ class Check(ContractCompanyMixin, Workflow, ModelSQL, ModelView):
         pool = Pool()
         Visit = pool.get('care.visit')
         Rectification = pool.get('care.rectification')
-        Configuration = pool.get('care.configuration')
-        Holiday = pool.get('social_assistance.holiday')
         checks = [c for c in checks if c.result == 'pending']
         cls.fail(checks)
         Visit.evaluate([cv.visit.id for c in checks for cv in c.visits
                 if not cv.delivered])
-        # Rectification deadlines count working days (DESIGN.md), by the
-        # holiday calendar
-        days = Configuration(1).rectification_days
-        Rectification.save([Rectification(
-                    check=c, contract=c.contract, requirement=c.reasons,
-                    deadline=Holiday.add_working_days(c.date, days))
+        Rectification.open_for([
+                {'check': c, 'contract': c.contract,
+                    'requirement': c.reasons, 'date': c.date}
                 for c in checks])
 
     @classmethod

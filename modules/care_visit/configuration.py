@@ -18,3 +18,12 @@ class Configuration(metaclass=PoolMeta):
         # Two weeks of working days
         return 10
 
+    complaint_answer_days = fields.Integer(
+        "Complaint Answer Working Days", required=True,
+        domain=[('complaint_answer_days', '>', 0)],
+        help="Working days to answer a complaint, counted from its receipt "
+        "by the holiday calendar.")
+
+    @staticmethod
+    def default_complaint_answer_days():
+        return 15

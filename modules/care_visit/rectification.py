@@ -18,8 +18,12 @@ class Rectification(ContractCompanyMixin, Workflow, ModelSQL, ModelView):
 
     _open = {'readonly': ~Eval('state').in_(['open', 'overdue'])}
 
-    check = fields.Many2One('care.check', "Inspection", required=True,
-        ondelete='RESTRICT', readonly=True)
+    check = fields.Many2One('care.check', "Inspection",
+        ondelete='RESTRICT', readonly=True,
+        help="The failed inspection that opened the rectification.")
+    complaint = fields.Many2One('care.complaint', "Complaint",
+        ondelete='RESTRICT', readonly=True,
+        help="The substantiated complaint that opened the rectification.")
     contract = fields.Many2One('care.contract', "Contract", required=True,
         ondelete='RESTRICT', readonly=True)
     contractor = fields.Function(fields.Many2One('party.party',
@@ -88,10 +92,35 @@ class Rectification(ContractCompanyMixin, Workflow, ModelSQL, ModelView):
         return self.contract.contractor.id
 
     def get_person(self, name):
-        return self.check.person.id
+        if self.check:
+            return self.check.person.id
+        if self.complaint and self.complaint.person:
+            return self.complaint.person.id
 
     def get_rec_name(self, name):
-        return f'{self.contract.rec_name} {self.check.person.rec_name}'
+        name = self.contract.rec_name
+        if self.person:
+            name += f' {self.person.rec_name}'
+        return name
+
+    @classmethod
+    def open_for(cls, origins):
+        """Open a rectification for each dict of check or complaint,
+        contract, requirement and date (a failed inspection, a
+        substantiated complaint: DESIGN.md)"""
+        pool = Pool()
+        Configuration = pool.get('care.configuration')
+        Holiday = pool.get('social_assistance.holiday')
+        # Deadlines count working days (DESIGN.md), by the holiday calendar
+        days = Configuration(1).rectification_days
+        rectifications = []
+        for origin in origins:
+            origin = origin.copy()
+            date = origin.pop('date')
+            rectifications.append(cls(
+                    deadline=Holiday.add_working_days(date, days), **origin))
+        cls.save(rectifications)
+        return rectifications
 
     @classmethod
     def check_modification(cls, mode, records, values=None, external=False):

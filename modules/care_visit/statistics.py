@@ -2,6 +2,7 @@
 # this repository contains the full copyright notices and license terms.
 """The month's figures of visits and inspections, as the client's graphs
 and `care charts` show them: reporting models whose rows are aggregates."""
+from sql import Null
 from sql.aggregate import Count, Min, Sum
 from sql.conditionals import Case
 
@@ -13,6 +14,9 @@ from trytond.transaction import Transaction
 
 from .visit import STATES
 from .visit_rules import REASONS
+
+# The answers that count as satisfied (out of 5)
+SATISFIED = ['4', '5']
 
 
 class StatisticsContext(ModelView):
@@ -99,6 +103,14 @@ class CheckStatistics(ModelSQL, ModelView):
     passed = fields.Integer("Passed", readonly=True)
     failed = fields.Integer("Failed", readonly=True)
     pending = fields.Integer("Pending", readonly=True)
+    asked = fields.Integer("Satisfaction Asked", readonly=True,
+        help="The inspections (visits and phone follow-ups) that asked the "
+        "person's satisfaction.")
+    satisfied = fields.Integer("Satisfied", readonly=True,
+        help="The answers of 4 or 5 out of 5.")
+    satisfaction_rate = fields.Function(fields.Float("Satisfaction Rate",
+            digits=(1, 4), help="The satisfied among those asked."),
+        'get_satisfaction_rate')
     failure_rate = fields.Function(fields.Float("Failure Rate",
             digits=(1, 4),
             help="The failed spot checks among those with a result."),
@@ -132,6 +144,10 @@ class CheckStatistics(ModelSQL, ModelView):
                 count('pass').as_('passed'),
                 count('fail').as_('failed'),
                 count('pending').as_('pending'),
+                Sum(Case((check.satisfaction != Null, 1), else_=0)
+                    ).as_('asked'),
+                Sum(Case((check.satisfaction.in_(SATISFIED), 1), else_=0)
+                    ).as_('satisfied'),
                 where=where,
                 group_by=[contract.company, check.month,
                     contract.contractor]))
@@ -139,3 +155,55 @@ class CheckStatistics(ModelSQL, ModelView):
     def get_failure_rate(self, name):
         inspected = self.failed + self.passed
         return self.failed / inspected if inspected else None
+
+    def get_satisfaction_rate(self, name):
+        return self.satisfied / self.asked if self.asked else None
+
+
+class ComplaintStatistics(ModelSQL, ModelView):
+    "One row a month (received), company and contractor"
+    __name__ = 'care.complaint.statistics'
+    __string__ = "Complaint Statistics"
+
+    company = fields.Many2One('company.company', "Company", readonly=True)
+    month = fields.Char("Month", readonly=True)
+    contractor = fields.Many2One('party.party', "Contractor", readonly=True,
+        context={'company': Eval('company', -1)}, depends={'company'})
+    received = fields.Integer("Received", readonly=True)
+    substantiated = fields.Integer("Substantiated", readonly=True)
+    answered = fields.Integer("Answered", readonly=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order = [('month', 'DESC'), ('received', 'DESC'),
+            ('id', 'ASC')]
+
+    @classmethod
+    def table_query(cls):
+        pool = Pool()
+        Context = pool.get('care.statistics.context')
+        complaint = pool.get('care.complaint').__table__()
+        contract = pool.get('care.contract').__table__()
+        month = Context.get_month()
+        # Only the complaints about a contract have a contractor
+        where = complaint.contract != Null
+        if month:
+            where &= complaint.month == month
+        return (complaint
+            .join(contract, condition=contract.id == complaint.contract)
+            .select(
+                Min(complaint.id).as_('id'),
+                contract.company.as_('company'),
+                complaint.month.as_('month'),
+                contract.contractor.as_('contractor'),
+                Count(complaint.id).as_('received'),
+                # Decided only when answered
+                Sum(Case(((complaint.substantiated == 'yes')
+                            & (complaint.state == 'answered'), 1), else_=0)
+                    ).as_('substantiated'),
+                Sum(Case((complaint.state == 'answered', 1), else_=0)
+                    ).as_('answered'),
+                where=where,
+                group_by=[contract.company, complaint.month,
+                    contract.contractor]))

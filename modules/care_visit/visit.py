@@ -34,6 +34,7 @@ FLAGS = [
     ('travel', "Impossible Travel"),
     ('late', "Late Entry"),
     ('hours', "Odd Hours"),
+    ('reported_dead', "Person Reported Dead"),
     ]
 # The fields the rules read: writing one of them re-evaluates the visit
 RULE_FIELDS = {'contract', 'person', 'service', 'caregiver_name',
@@ -125,6 +126,9 @@ class Visit(
     flag_travel = fields.Boolean("Impossible Travel", readonly=True)
     flag_late = fields.Boolean("Late Entry", readonly=True)
     flag_hours = fields.Boolean("Odd Hours", readonly=True)
+    flag_reported_dead = fields.Boolean("Person Reported Dead", readonly=True,
+        help="A change report, pending or confirmed, says the person died "
+        "on or before the day of the visit.")
     flagged = fields.Boolean("Flagged", readonly=True)
     flags = fields.Function(fields.MultiSelection(FLAGS, "Flags"),
         'get_flags')

@@ -195,23 +195,26 @@ class VisitRulesMixin:
         travel = set(cls._travel_ids(contractor, low, high))
         cursor.execute(*visit.select(visit.id, visit.reason, visit.state,
                 visit.flag_far, visit.flag_travel, visit.flagged,
+                visit.flag_reported_dead,
                 visit.flag_late, visit.flag_hours, visit.base_reason,
                 cls._disproved_condition(visit), cls._far_condition(visit),
+                cls._reported_dead_condition(visit),
                 where=(visit.contractor == contractor)
                 & (visit.start >= low) & (visit.start < high)
                 & (visit.frozen == Literal(False))))
         changes = {}
-        for (id_, *old, late, hours, base, disproved, far) in cursor:
+        for (id_, *old, late, hours, base, disproved, far, dead) in cursor:
             reason = (base or ('overlap' if id_ in overlapping else None)
                 or ('disproved' if disproved else None))
-            far = bool(far)
+            far, dead = bool(far), bool(dead)
             new = (reason, 'rejected' if reason else 'accepted',
                 far, id_ in travel, bool(far or id_ in travel or late
-                    or hours))
+                    or hours or dead), dead)
             if tuple(old[:2]) + tuple(map(bool, old[2:])) != new:
                 changes.setdefault(new, []).append(id_)
         cls._store_outcomes(
-            ['reason', 'state', 'flag_far', 'flag_travel', 'flagged'],
+            ['reason', 'state', 'flag_far', 'flag_travel', 'flagged',
+                'flag_reported_dead'],
             changes)
 
     @classmethod
@@ -288,6 +291,19 @@ class VisitRulesMixin:
                 & (person.latitude != Null) & (person.longitude != Null)
                 & (distance(person.latitude, person.longitude,
                         visit.latitude, visit.longitude) > FAR_FROM_HOME)))
+
+    @classmethod
+    def _reported_dead_condition(cls, visit):
+        """A death report, pending or confirmed, dates the person's death on
+        or before the visit: flagged at once, before the registry confirms
+        (a confirmed death also fails rule 5 through the death date)"""
+        Report = Pool().get('social_assistance.change_report')
+        report = Report.__table__()
+        return Exists(report.select(report.id,
+                where=(report.person == visit.person)
+                & (report.kind == 'death')
+                & report.state.in_(['reported', 'confirmed'])
+                & (report.date <= visit.date)))
 
     @classmethod
     def _travel_ids(cls, contractor, low, high):

@@ -185,3 +185,7 @@ class Guardian(RPCSearchLimitMixin, metaclass=PoolMeta):
 
 class Assessment(RPCSearchLimitMixin, metaclass=PoolMeta):
     __name__ = 'social_assistance.assessment'
+
+
+class ChangeReport(RPCSearchLimitMixin, metaclass=PoolMeta):
+    __name__ = 'social_assistance.change_report'

@@ -184,6 +184,21 @@ class Assessment(Workflow, ModelSQL, ModelView):
         pass
 
     @classmethod
+    def open_reassessments(cls, persons, date, change):
+        """Open a reassessment of each person for the change reported on
+        the date, due within 10 working days (DESIGN.md)"""
+        Holiday = Pool().get('social_assistance.holiday')
+        due = Holiday.add_working_days(date, REASSESSMENT_WORKING_DAYS)
+        return cls.create([{
+                    'person': p.id,
+                    'kind': 'reassessment',
+                    'date': None,
+                    'reported_date': date,
+                    'change': change,
+                    'due_date': due,
+                    } for p in persons])
+
+    @classmethod
     def update_persons(cls, persons):
         "Set each person's self-care level from the latest done assessment"
         Person = Pool().get('social_assistance.person')
@@ -220,18 +235,8 @@ class ReportChange(Wizard):
         return {'date': Pool().get('ir.date').today()}
 
     def do_open_(self, action):
-        pool = Pool()
-        Assessment = pool.get('social_assistance.assessment')
-        Holiday = pool.get('social_assistance.holiday')
-        due = Holiday.add_working_days(
-            self.start.date, REASSESSMENT_WORKING_DAYS)
-        assessments = Assessment.create([{
-                    'person': p.id,
-                    'kind': 'reassessment',
-                    'date': None,
-                    'reported_date': self.start.date,
-                    'change': self.start.change,
-                    'due_date': due,
-                    } for p in self.records])
+        Assessment = Pool().get('social_assistance.assessment')
+        assessments = Assessment.open_reassessments(
+            self.records, self.start.date, self.start.change)
         action['views'].reverse()
         return action, {'res_id': [a.id for a in assessments]}

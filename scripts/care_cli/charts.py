@@ -1,7 +1,8 @@
 """care charts --month YYYY-MM --out DIR: the month at a glance, one PNG a
 chart (DESIGN.md "Command line"): settlements against the contract amounts,
-visits per town, visit reasons per contractor, spot-check failures and the
-persons served less than their care plan says.
+visits per town, visit reasons per contractor, spot-check failures, the
+persons served less than their care plan says, and complaints and
+satisfaction per contractor.
 
 Each chart function reads the figures of the month from the modules'
 reporting models (the client's graphs), draws them and returns what it
@@ -375,12 +376,73 @@ def under_served(month, path):
     return _save(figure, path, data)
 
 
+def complaints_satisfaction(month, path):
+    """Per contractor, the complaints received in the month and those
+    substantiated, beside the satisfaction rate of the inspections and
+    phone follow-ups that asked it (4 or 5 of 5).  Return {contractor:
+    {'received', 'substantiated', 'asked', 'satisfied'}}"""
+    from trytond.pool import Pool
+    pool = Pool()
+    Complaints = pool.get('care.complaint.statistics')
+    Checks = pool.get('care.check.statistics')
+    data = defaultdict(lambda: {'received': 0, 'substantiated': 0,
+            'asked': 0, 'satisfied': 0})
+    with _month(month):
+        for row in Complaints.search_read([('month', '=', month)],
+                fields_names=['contractor.name', 'received',
+                    'substantiated']):
+            counts = data[row['contractor.']['name']]
+            counts['received'] += row['received']
+            counts['substantiated'] += row['substantiated']
+        for row in Checks.search_read([('month', '=', month)],
+                fields_names=['contractor.name', 'asked', 'satisfied']):
+            if row['asked']:
+                counts = data[row['contractor.']['name']]
+                counts['asked'] += row['asked']
+                counts['satisfied'] += row['satisfied']
+    data = dict(sorted(data.items(), key=lambda i: (
+                -i[1]['received'], i[0])))
+
+    figure, (complaints, satisfaction) = _figure(len(data),
+        _('Complaints and satisfaction per contractor in %s') % month,
+        panels=2)
+    if not data:
+        _no_data(complaints, _('No complaint in %s') % month)
+        _no_data(satisfaction, _('No satisfaction asked in %s') % month)
+        return _save(figure, path, data)
+    contractors = list(data)
+    complaints.barh(contractors, [d['received'] for d in data.values()],
+        color=LIGHT, label=_('complaints received'))
+    complaints.barh(contractors,
+        [d['substantiated'] for d in data.values()], color=REJECTED,
+        label=_('complaints substantiated'))
+    complaints.invert_yaxis()
+    complaints.set_xlabel(_('complaints'))
+    complaints.set_xlim(0, max(
+            [d['received'] for d in data.values()] + [1]) * 1.3)
+    rates = [d['satisfied'] / d['asked'] * 100 if d['asked'] else 0
+        for d in data.values()]
+    satisfaction.barh(contractors, rates, color=ACCEPTED)
+    for y, (rate, counts) in enumerate(zip(rates, data.values())):
+        text = (_('%(rate).1f%%: %(satisfied)d of %(asked)d satisfied') % {
+                'rate': rate, 'satisfied': counts['satisfied'],
+                'asked': counts['asked']}
+            if counts['asked'] else _('not asked'))
+        satisfaction.annotate(text, (rate, y), xytext=(4, 0),
+            textcoords='offset points', va='center', fontsize=9)
+    satisfaction.set_xlabel(_('satisfaction rate (%)'))
+    satisfaction.set_xlim(0, 160)
+    figure.legend(loc='outside lower center', ncols=2)
+    return _save(figure, path, data)
+
+
 CHARTS = [
     ('settled-vs-budget.png', settled_vs_budget),
     ('visits-per-town.png', visits_per_town),
     ('visit-reasons.png', visit_reasons),
     ('check-failures.png', check_failures),
     ('under-served.png', under_served),
+    ('complaints-satisfaction.png', complaints_satisfaction),
     ]
 
 

@@ -7,8 +7,8 @@ import sys
 
 from . import database as db
 from . import (
-    demo_acceptance, demo_checks, demo_county, demo_finance,
-    demo_procurement, demo_visits, import_visits)
+    demo_acceptance, demo_checks, demo_complaints, demo_county, demo_finance,
+    demo_procurement, demo_reports, demo_visits, import_visits)
 from .i18n import N_, _, pad, screen_width
 from .import_persons import import_file
 from .init import initialise
@@ -129,14 +129,17 @@ def _procure(pool, rng, today, towns_per_lot):
     _procurement, _rerun, contracts = demo_procurement.build(
         pool, rng, today, towns_per_lot)
     demo_acceptance.record(pool, today, contracts)
-    return _create_users(pool, contracts)
+    users = _create_users(pool, contracts)
+    demo_reports.record(pool, today)
+    return users
 
 
 def _supervise(pool, rng, today):
     employees = demo_checks.inspectors(pool)
     _link_supervisor(pool, employees[0])
-    demo_checks.supervise(pool, rng, demo_visits.months_to_show(today),
-        today, employees)
+    plans = demo_checks.supervise(pool, rng,
+        demo_visits.months_to_show(today), today, employees)
+    demo_complaints.record(pool, plans, today)
 
 
 def _visits(config_path, name, rng, today, out):

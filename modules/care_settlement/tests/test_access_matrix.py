@@ -118,6 +118,18 @@ class AccessMatrixTestCase(ActivatedTestCase):
                     'inspector': inspector.id, 'date': dt.date(2025, 4, 2),
                     'reasons': '未上门'}])
         Check.record_fail([check])
+        # An answered, substantiated complaint about B's contract (with its
+        # rectification) and one about A's not yet answered
+        Complaint = pool.get('care.complaint')
+        held, _open = Complaint.create([{
+                    'received_date': dt.date(2025, 3, 12),
+                    'contract': contract.id, 'person': person.id,
+                    'matter': '送餐不及时', 'findings': '属实',
+                    'substantiated': 'yes',
+                    } for contract, person in [
+                    (world.contracts[1], world.persons[3]),
+                    (world.contracts[0], world.persons[0])]])
+        Complaint.answer([held])
         Settlement.settle(MONTH)
         settlements = Settlement.search([])
         Settlement.confirm(settlements)
@@ -314,4 +326,5 @@ class AccessMatrixTestCase(ActivatedTestCase):
                         self.assertTrue(pool.get(model).search(domain))
         with self.as_user(users['contractor_b']):
             self.assertTrue(pool.get('care.rectification').search([]))
+            self.assertTrue(pool.get('care.complaint').search([]))
 

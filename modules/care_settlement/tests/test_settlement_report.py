@@ -177,7 +177,7 @@ class SettlementReportTestCase(ReportTestMixin, ActivatedTestCase):
         self.assertEqual(document['Amounts'], [
                 ['应付金额', '1,022.75 元'],
                 ['扣减金额',
-                    '200.00 元（抽查不合格 1 次，每次扣减 200.00 元）'],
+                    '200.00 元（抽查不合格及查实投诉 1 次，每次扣减 200.00 元）'],
                 ['结算金额', '822.75 元'],
                 ['大写', f'人民币 {capitals}'],
                 ['服务机构确认', 'Administrator',
