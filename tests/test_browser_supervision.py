@@ -43,12 +43,14 @@ SUPERVISOR = 'supervisor'
 # The glossary's words (zh_CN): what the supervisor reads and clicks
 GLOSSARY = {
     'menu': ['服务购买', '监督检查'],
-    'entries': ['线上监管队列', '未获服务对象', '抽查计划', '探访抽查', '整改'],
+    'entries': ['线上监管队列', '未获服务对象', '抽查计划', '探访抽查', '整改',
+        '投诉'],
     'flags': {
         'far': '打卡位置距住址超过500米',
         'travel': '行程速度异常',
         'late': '补录超过3天',
         'hours': '非服务时段（6:00–22:00以外）',
+        'reported_dead': '已报告死亡',
         },
     'all': '全部',
     'queue_headers': ['外部编号', '服务合同', '特困人员', '服务项目', '服务人员',
@@ -224,7 +226,8 @@ class SupervisionBrowserTestCase(SaoBrowserMixin, unittest.TestCase):
         facts = self.facts
         flags = facts['flags']
         self.assertEqual(facts['queue_tabs'],
-            [GLOSSARY['flags'][f] for f in ['far', 'travel', 'late', 'hours']]
+            [GLOSSARY['flags'][f]
+                for f in ['far', 'travel', 'late', 'hours', 'reported_dead']]
             + [GLOSSARY['all']])
         self.assertGreater(flags[QUEUE_FLAG]['count'], 0,
             f'the demo has visits flagged {QUEUE_FLAG}')
