@@ -68,6 +68,16 @@ Settlement.confirm([settlement])
 result = Settlement(params['id']).state
 '''
 
+# The contractor's own invoice (数电票) for the net, recorded by its user:
+# no settlement is paid without it
+RECORD_INVOICE = '''
+Settlement = pool.get('care.settlement')
+settlement = Settlement(params['id'])
+Settlement.record_contractor_invoice([settlement], params['number'],
+    settlement.approval_date, settlement.net)
+result = Settlement(params['id']).contractor_invoice_number
+'''
+
 # The settlement, its supplier invoices (by their lines' origin) and its
 # payments, read through the ORM
 OUTCOME = '''
@@ -253,6 +263,10 @@ class ConcurrentApprovalTestCase(unittest.TestCase):
     def test_2_pay_at_once(self):
         "Two payments at once of the invoiced settlement: one, for the net"
         self.assertIn('approve', self.raced, 'test_1 did not approve')
+        number = '25370000000000000001'
+        self.assertEqual(self.db.python(RECORD_INVOICE,
+                as_user='contractor_a', id=self.target['id'],
+                number=number), number)
         before = self.outcome()
         self.assertEqual((before['state'], before['payments']),
             ('invoiced', []))
